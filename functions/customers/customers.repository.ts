@@ -1,0 +1,78 @@
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons } from '../../shared/aws/transactions';
+import { emptyActivity, type CustomerActivity } from './domain/activity';
+
+const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
+const ACTIVITY_SK = 'ACTIVITY';
+/**
+ * Markers of applied events expire after 90 days: longer than any redelivery window (EventBridge retries for
+ * at most 24 h, our async max event age is 6 h, SQS keeps dead letters at most 14 days).
+ */
+const MARKER_RETENTION_SECONDS = 90 * 24 * 3600;
+
+export type ApplyOutcome = 'applied' | 'already-applied' | 'conflict';
+
+export class CustomersRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getActivity(customerId: string): Promise<CustomerActivity | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: ACTIVITY_SK }, ConsistentRead: true }),
+    );
+    if (!result.Item) return undefined;
+    return { ...emptyActivity(customerId), ...(result.Item.activity as Omit<CustomerActivity, 'version'>), version: result.Item.version as number };
+  }
+
+  async hasApplied(customerId: string, eventId: string): Promise<boolean> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: `APPLIED#${eventId}` }, ConsistentRead: true }),
+    );
+    return result.Item !== undefined;
+  }
+
+  /**
+   * Writes the new summary and the event's marker together: the marker's condition makes the effect happen once
+   * however often (or concurrently) the event arrives; the version condition serializes different events.
+   */
+  async saveApplied(previousVersion: number, next: CustomerActivity, eventId: string, now: Date): Promise<ApplyOutcome> {
+    const { version, ...activity } = next;
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: customerPk(next.customerId),
+                  sk: `APPLIED#${eventId}`,
+                  appliedAt: now.toISOString(),
+                  expiresAt: Math.floor(now.getTime() / 1000) + MARKER_RETENTION_SECONDS,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: customerPk(next.customerId), sk: ACTIVITY_SK, activity, version, updatedAt: now.toISOString() },
+                ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
+                ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
+              },
+            },
+          ],
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0] === 'ConditionalCheckFailed') return 'already-applied';
+      if (reasons[1] === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) return 'conflict';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,248 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PurchaseRecorded } from '../../events/purchase-recorded';
+import { PurchaseRefunded } from '../../events/purchase-refunded';
+import { cancellationReasons, isConditionalCheckFailure } from '../../shared/aws/transactions';
+import { decodeCursor, encodeCursor, type Page } from '../../shared/domain/pagination';
+import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
+import { purchaseEventId, refundEventId, type Purchase, type Refund } from './domain/purchase';
+
+/**
+ * The purchases table: one item collection per store and order (the purchase and its refunds).
+ * gsi1: a customer's purchases across stores; gsi2: one store's purchases of a customer. Both newest first.
+ */
+const orderKey = (storeId: string, orderId: string) => `STORE#${storeId}#ORDER#${orderId}`;
+const PURCHASE_SK = 'PURCHASE';
+const refundSk = (refundId: string) => `REFUND#${refundId}`;
+
+export type InsertPurchaseOutcome = { kind: 'created' } | { kind: 'exists'; existing: Purchase };
+export type InsertRefundOutcome =
+  | { kind: 'created' }
+  | { kind: 'refund-exists'; existing: Refund }
+  | { kind: 'purchase-changed' };
+
+export class InvalidCursorError extends Error {}
+
+export class PurchasesRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Inserts the purchase and its PurchaseRecorded outbox record in one conditional write. */
+  async insertPurchase(purchase: Purchase): Promise<InsertPurchaseOutcome> {
+    const event = outboxRecord(PurchaseRecorded, toEventData(purchase), {
+      eventId: purchaseEventId(purchase),
+      occurredAt: purchase.recordedAt,
+    });
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: orderKey(purchase.storeId, purchase.orderId),
+            sk: PURCHASE_SK,
+            type: 'purchase',
+            gsi1pk: `CUSTOMER#${purchase.customerId}`,
+            gsi1sk: `${purchase.occurredAt}#${purchase.storeId}#${purchase.orderId}`,
+            gsi2pk: `STORE#${purchase.storeId}#CUSTOMER#${purchase.customerId}`,
+            gsi2sk: `${purchase.occurredAt}#${purchase.orderId}`,
+            ...purchase,
+            [OUTBOX_ATTRIBUTE]: event,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { kind: 'created' };
+    } catch (error) {
+      if (isConditionalCheckFailure(error) && error.Item) {
+        return { kind: 'exists', existing: purchaseFromItem(unmarshalled(error.Item)) };
+      }
+      if (isConditionalCheckFailure(error)) {
+        const existing = await this.getPurchase(purchase.storeId, purchase.orderId);
+        if (existing) return { kind: 'exists', existing: existing.purchase };
+      }
+      throw error;
+    }
+  }
+
+  /** The purchase with its refunds: one Query over the order's item collection. */
+  async getPurchase(storeId: string, orderId: string): Promise<{ purchase: Purchase; refunds: Refund[] } | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': orderKey(storeId, orderId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: exclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      exclusiveStartKey = page.LastEvaluatedKey;
+    } while (exclusiveStartKey);
+    const purchaseItem = items.find((item) => item.sk === PURCHASE_SK);
+    if (!purchaseItem) return undefined;
+    const refunds = items
+      .filter((item) => item.type === 'refund')
+      .map(refundFromItem)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return { purchase: purchaseFromItem(purchaseItem), refunds };
+  }
+
+  async getRefund(storeId: string, orderId: string, refundId: string): Promise<Refund | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: orderKey(storeId, orderId), sk: refundSk(refundId) }, ConsistentRead: true }),
+    );
+    return result.Item ? refundFromItem(result.Item) : undefined;
+  }
+
+  /**
+   * Inserts a refund (carrying its PurchaseRefunded outbox record) and raises the purchase's refunded total
+   * in one transaction. The purchase update is conditioned on the total we read (optimistic concurrency),
+   * because a condition cannot add; the caller re-reads and retries on `purchase-changed`.
+   */
+  async insertRefund(
+    purchase: Purchase,
+    refund: Refund,
+    decision: { refundedTotalMinor: number; fullyRefunded: boolean },
+  ): Promise<InsertRefundOutcome> {
+    const event = outboxRecord(
+      PurchaseRefunded,
+      {
+        storeId: refund.storeId,
+        orderId: refund.orderId,
+        refundId: refund.refundId,
+        customerId: purchase.customerId,
+        amountMinor: refund.amountMinor,
+        currency: refund.currency,
+        purchaseAmountMinor: purchase.amountMinor,
+        refundedTotalMinor: decision.refundedTotalMinor,
+        fullyRefunded: decision.fullyRefunded,
+        reason: refund.reason,
+        occurredAt: refund.createdAt,
+      },
+      { eventId: refundEventId(refund), occurredAt: refund.createdAt },
+    );
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: orderKey(refund.storeId, refund.orderId), sk: refundSk(refund.refundId), type: 'refund', ...refund, [OUTBOX_ATTRIBUTE]: event },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: orderKey(purchase.storeId, purchase.orderId), sk: PURCHASE_SK },
+                UpdateExpression: 'SET refundedMinor = :total',
+                ConditionExpression: 'refundedMinor = :seen',
+                ExpressionAttributeValues: { ':total': decision.refundedTotalMinor, ':seen': purchase.refundedMinor },
+              },
+            },
+          ],
+        }),
+      );
+      return { kind: 'created' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0] === 'ConditionalCheckFailed') {
+        const existing = await this.getRefund(refund.storeId, refund.orderId, refund.refundId);
+        if (existing) return { kind: 'refund-exists', existing };
+      }
+      if (reasons[1] === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) return { kind: 'purchase-changed' };
+      throw error;
+    }
+  }
+
+  /** A customer's purchases, newest first; limited to one store when `storeId` is given. */
+  async listCustomerPurchases(query: {
+    customerId: string;
+    storeId?: string;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<Purchase>> {
+    const [indexName, keyName, keyValue] = query.storeId
+      ? (['gsi2', 'gsi2pk', `STORE#${query.storeId}#CUSTOMER#${query.customerId}`] as const)
+      : (['gsi1', 'gsi1pk', `CUSTOMER#${query.customerId}`] as const);
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    if (query.cursor !== undefined) {
+      exclusiveStartKey = decodeCursor(query.cursor);
+      // A cursor is only valid for the listing that produced it: it cannot reach another partition.
+      if (!exclusiveStartKey || exclusiveStartKey[keyName] !== keyValue) throw new InvalidCursorError('cursor does not belong to this listing');
+    }
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: '#key = :key',
+        ExpressionAttributeNames: { '#key': keyName },
+        ExpressionAttributeValues: { ':key': keyValue },
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
+    return { items: (result.Items ?? []).map(purchaseFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+}
+
+function toEventData(purchase: Purchase) {
+  return {
+    storeId: purchase.storeId,
+    orderId: purchase.orderId,
+    customerId: purchase.customerId,
+    email: purchase.email,
+    amountMinor: purchase.amountMinor,
+    currency: purchase.currency,
+    items: purchase.items.map((item) => ({ ...item })),
+    occurredAt: purchase.occurredAt,
+    recordedAt: purchase.recordedAt,
+    referralCode: purchase.referralCode,
+    channel: purchase.channel,
+  };
+}
+
+function purchaseFromItem(item: Record<string, unknown>): Purchase {
+  return {
+    storeId: item.storeId as string,
+    orderId: item.orderId as string,
+    customerId: item.customerId as string,
+    ...(item.email === undefined ? {} : { email: item.email as string }),
+    amountMinor: item.amountMinor as number,
+    currency: item.currency as string,
+    items: (item.items as Purchase['items'] | undefined) ?? [],
+    occurredAt: item.occurredAt as string,
+    recordedAt: item.recordedAt as string,
+    ...(item.referralCode === undefined ? {} : { referralCode: item.referralCode as string }),
+    ...(item.channel === undefined ? {} : { channel: item.channel as string }),
+    refundedMinor: (item.refundedMinor as number | undefined) ?? 0,
+    fingerprint: item.fingerprint as string,
+  };
+}
+
+function refundFromItem(item: Record<string, unknown>): Refund {
+  return {
+    storeId: item.storeId as string,
+    orderId: item.orderId as string,
+    refundId: item.refundId as string,
+    amountMinor: item.amountMinor as number,
+    currency: item.currency as string,
+    ...(item.reason === undefined ? {} : { reason: item.reason as string }),
+    createdAt: item.createdAt as string,
+    fingerprint: item.fingerprint as string,
+  };
+}
+
+function unmarshalled(item: Record<string, AttributeValue>): Record<string, unknown> {
+  return unmarshall(item);
+}

@@ -1,0 +1,83 @@
+import { currencyExponent } from './currencies';
+
+/** An amount in integer minor units (cents, yen, fils) of an ISO 4217 currency. */
+export interface Money {
+  readonly amountMinor: number;
+  readonly currency: string;
+}
+
+export type AmountParseFailure =
+  | { kind: 'unknown-currency' }
+  | { kind: 'not-a-decimal' }
+  | { kind: 'too-many-decimals'; allowed: number }
+  | { kind: 'not-positive' }
+  | { kind: 'too-large' };
+
+export type AmountParseResult = { ok: true; money: Money } | { ok: false; failure: AmountParseFailure };
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+/** Larger amounts lose integer precision in JavaScript numbers and in DynamoDB's N type round trips. */
+const MAX_MINOR_UNITS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Converts a major-unit amount ("404.95" or 404.95) to integer minor units by the currency's ISO exponent,
+ * exactly: the decimal text is split, never multiplied as a float.
+ */
+export function parseMajorAmount(amount: string | number, currency: string): AmountParseResult {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined) return { ok: false, failure: { kind: 'unknown-currency' } };
+  const text = typeof amount === 'number' ? numberToPlainDecimal(amount) : amount.trim();
+  if (text === undefined) return { ok: false, failure: { kind: 'not-a-decimal' } };
+  const match = DECIMAL.exec(text);
+  if (!match) return { ok: false, failure: { kind: 'not-a-decimal' } };
+  const whole = match[1] ?? '0';
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > exponent) return { ok: false, failure: { kind: 'too-many-decimals', allowed: exponent } };
+  const digits = (whole + fraction.padEnd(exponent, '0')).replace(/^0+(?=\d)/, '');
+  if (digits.length > 16 || Number(digits) > MAX_MINOR_UNITS) return { ok: false, failure: { kind: 'too-large' } };
+  const amountMinor = Number(digits);
+  if (amountMinor <= 0) return { ok: false, failure: { kind: 'not-positive' } };
+  return { ok: true, money: { amountMinor, currency } };
+}
+
+/** Validates an amount already in integer minor units (as Stripe sends them). */
+export function minorAmount(amountMinor: number, currency: string): AmountParseResult {
+  if (currencyExponent(currency) === undefined) return { ok: false, failure: { kind: 'unknown-currency' } };
+  if (!Number.isSafeInteger(amountMinor)) return { ok: false, failure: { kind: 'not-a-decimal' } };
+  if (amountMinor <= 0) return { ok: false, failure: { kind: 'not-positive' } };
+  return { ok: true, money: { amountMinor, currency } };
+}
+
+/** Formats minor units back to the currency's decimal text ("404.95"); used in API responses. */
+export function formatMinor(amountMinor: number, currency: string): string {
+  const exponent = currencyExponent(currency) ?? 2;
+  const negative = amountMinor < 0;
+  const digits = Math.abs(amountMinor).toString().padStart(exponent + 1, '0');
+  const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
+  const fraction = exponent === 0 ? '' : `.${digits.slice(-exponent)}`;
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}
+
+export function describeAmountFailure(failure: AmountParseFailure, currency: string): string {
+  switch (failure.kind) {
+    case 'unknown-currency':
+      return `'${currency}' is not an active ISO 4217 currency code`;
+    case 'not-a-decimal':
+      return 'must be a positive decimal amount in major units, like "404.95"';
+    case 'too-many-decimals':
+      return `${currency} allows at most ${failure.allowed} decimal place${failure.allowed === 1 ? '' : 's'}`;
+    case 'not-positive':
+      return 'must be greater than zero';
+    case 'too-large':
+      return 'is too large';
+  }
+}
+
+function numberToPlainDecimal(value: number): string | undefined {
+  if (!Number.isFinite(value) || value < 0) return undefined;
+  // Shortest round-trip representation, so 404.95 stays "404.95"; exponent notation is expanded.
+  const text = String(value);
+  if (!/e/i.test(text)) return text;
+  if (value < 1e-6) return undefined;
+  return value.toFixed(20).replace(/\.?0+$/, '');
+}

@@ -1,0 +1,42 @@
+import { topology } from '../../infra/topology';
+import { routeKey, type Access } from '../../infra/topology-types';
+import { HttpProblem, Problems } from './problem';
+import type { Principal } from './principal';
+
+/** Route access comes only from the topology: one declaration per route, enforced here for every handler. */
+const accessByRouteKey: ReadonlyMap<string, readonly Access[]> = new Map(
+  topology.routes.map((route) => [routeKey(route), route.access as readonly Access[]]),
+);
+
+export function declaredAccess(routeKeyValue: string): readonly Access[] | undefined {
+  if (routeKeyValue === '$default') return ['public'];
+  return accessByRouteKey.get(routeKeyValue);
+}
+
+/**
+ * Decides whether `principal` may call a route with `access`. Returns the problem to answer, or undefined.
+ * A customer may act only on their own resources: the route's {customerId} must be theirs.
+ */
+export function accessProblem(
+  access: readonly Access[],
+  principal: Principal,
+  pathParameters: Readonly<Record<string, string | undefined>>,
+): HttpProblem | undefined {
+  if (access.includes('public')) return undefined;
+  switch (principal.kind) {
+    case 'anonymous':
+      return Problems.unauthorized(`Credentials are missing or invalid (${principal.reason})`);
+    case 'storefront':
+      return access.includes('storefront') ? undefined : Problems.forbidden('Storefront keys may not call this route');
+    case 'marketer':
+      return access.includes('marketer') ? undefined : Problems.forbidden('Marketers may not call this route');
+    case 'customer': {
+      if (!access.includes('customer')) return Problems.forbidden('Customers may not call this route');
+      const subject = pathParameters.customerId;
+      if (subject === undefined || subject !== principal.customerId) {
+        return Problems.forbidden('Customers may only act on their own account');
+      }
+      return undefined;
+    }
+  }
+}
