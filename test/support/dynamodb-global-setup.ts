@@ -1,0 +1,40 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { freePort, startDynamoDbLocal, type RunningDynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { ensureTables } from '../../infra/local/tables';
+import { physicalTableName, topology, type TableName } from '../../infra/topology';
+
+/**
+ * One DynamoDB Local (in memory) for the whole integration run, with every topology table created from its
+ * declaration. Workers inherit the environment set here.
+ */
+export const TEST_STAGE = 'test';
+
+declare global {
+  var __DYNAMODB_LOCAL__: RunningDynamoDbLocal | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const port = await freePort();
+  const running = await startDynamoDbLocal({ port });
+  globalThis.__DYNAMODB_LOCAL__ = running;
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: running.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  for (const table of Object.keys(topology.tables) as TableName[]) {
+    process.env[topology.tables[table].envVar] = physicalTableName(TEST_STAGE, table);
+  }
+  const client = new DynamoDBClient({ endpoint: running.endpoint });
+  await ensureTables(
+    client,
+    Object.fromEntries(
+      (Object.keys(topology.tables) as TableName[]).map((table) => [
+        table,
+        { physicalName: physicalTableName(TEST_STAGE, table), declaration: topology.tables[table] },
+      ]),
+    ),
+  );
+  client.destroy();
+}
