@@ -172,3 +172,9 @@ export function physicalTableName(stage: string, table: TableName): string {
 export function eventBusName(stage: string): string {
   return `${APP_NAME}-${stage}`;
 }
+
+/** How long API Gateway caches the API-key authorizer's answer per key: a revoked key works at most this long. */
+export const API_KEY_AUTHORIZER_CACHE_SECONDS = 300;
+
+/** The audience customer and marketer tokens must carry (the Cognito app client id on AWS). */
+export const LOCAL_TOKEN_AUDIENCE = 'loyalty-loop';

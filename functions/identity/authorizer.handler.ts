@@ -2,6 +2,7 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { loadConfig, nonEmpty } from '../../shared/config';
+import { now } from '../../shared/clock';
 import { createLogger } from '../../shared/logger';
 import { principalFromClaims, tokenSettingsFromEnv, type AuthorizerContext } from '../../shared/http/principal';
 import { parseApiKey, verifyApiKey } from './domain/api-keys';
@@ -60,6 +61,7 @@ async function authorizeToken(authorization: string): Promise<Result> {
       audience: audiences,
       algorithms: ['RS256', 'ES256'],
       requiredClaims: ['exp', 'sub'],
+      currentDate: now(),
     });
     const principal = principalFromClaims(payload as Record<string, unknown>, tokenSettings);
     switch (principal.kind) {

@@ -99,7 +99,8 @@ export function decideRefund(purchase: Pick<Purchase, 'amountMinor' | 'refundedM
 }
 
 /** The API representation: amounts both as decimal text and as integer minor units. */
-export function purchaseView(purchase: Purchase, refunds: readonly Refund[] = []) {
+/** The API representation. Listings omit refunds (`refunds` undefined); single reads include them. */
+export function purchaseView(purchase: Purchase, refunds?: readonly Refund[]) {
   const money = (minor: number) => formatMinor(minor, purchase.currency);
   return {
     storeId: purchase.storeId,
@@ -110,8 +111,10 @@ export function purchaseView(purchase: Purchase, refunds: readonly Refund[] = []
     amountMinor: purchase.amountMinor,
     currency: purchase.currency,
     items: purchase.items.map((item) => ({
-      ...item,
-      ...(item.unitPriceMinor === undefined ? {} : { unitPrice: money(item.unitPriceMinor) }),
+      ...(item.sku === undefined ? {} : { sku: item.sku }),
+      ...(item.category === undefined ? {} : { category: item.category }),
+      quantity: item.quantity,
+      ...(item.unitPriceMinor === undefined ? {} : { unitPrice: money(item.unitPriceMinor), unitPriceMinor: item.unitPriceMinor }),
     })),
     occurredAt: purchase.occurredAt,
     recordedAt: purchase.recordedAt,
@@ -119,7 +122,7 @@ export function purchaseView(purchase: Purchase, refunds: readonly Refund[] = []
     ...(purchase.channel === undefined ? {} : { channel: purchase.channel }),
     refundedAmount: money(purchase.refundedMinor),
     refundedAmountMinor: purchase.refundedMinor,
-    refunds: refunds.map((refund) => refundView(refund)),
+    ...(refunds === undefined ? {} : { refunds: refunds.map((refund) => refundView(refund)) }),
   };
 }
 

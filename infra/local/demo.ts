@@ -1,0 +1,22 @@
+import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { issueApiKey } from '../../functions/identity/domain/api-keys';
+import { IdentityRepository } from '../../functions/identity/identity.repository';
+import { physicalTableName } from '../topology';
+import type { LocalIssuer } from './issuer';
+
+export interface DemoCredentials {
+  readonly storeId: string;
+  readonly keyId: string;
+  readonly apiKey: string;
+  readonly customerId: string;
+  readonly customerToken: string;
+}
+
+/** First start only: a demo store with an API key, and a token for a demo customer. */
+export async function createDemoStore(issuer: LocalIssuer, now: () => Date): Promise<DemoCredentials> {
+  const repository = new IdentityRepository(dynamoDocumentClient(), physicalTableName('local', 'identity'));
+  const issued = issueApiKey();
+  await repository.createApiKey({ keyId: issued.keyId, storeId: 'demo-store', secretHash: issued.secretHash, status: 'active', createdAt: now().toISOString() });
+  const token = await issuer.mint({ customerId: 'demo-customer' }, 12 * 3600, now());
+  return { storeId: 'demo-store', keyId: issued.keyId, apiKey: issued.key, customerId: 'demo-customer', customerToken: token.token };
+}

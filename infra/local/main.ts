@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRuntime } from './runtime';
+import { errorFields, runtimeLog } from './log';
+
+/**
+ * `npm start`: the whole system on this machine. Options: --in-memory (a throwaway run), --data-dir DIR
+ * (default .data). Ports: PORT (API, 3000), DYNAMODB_PORT (8000), EVENTBRIDGE_PORT (4010); HOST (127.0.0.1).
+ */
+const { values } = parseArgs({
+  options: {
+    'in-memory': { type: 'boolean', default: false },
+    'data-dir': { type: 'string', default: '.data' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+const port = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name} must be a port number (got ${process.env[name]})`);
+  return value;
+};
+
+async function main(): Promise<void> {
+  const root = resolve(import.meta.dirname, '../..');
+  const runtime = await startRuntime({
+    host: process.env.HOST ?? '127.0.0.1',
+    port: port('PORT', 3000),
+    dynamoDbPort: port('DYNAMODB_PORT', 8000),
+    eventBridgePort: port('EVENTBRIDGE_PORT', 4010),
+    dataDir: values['in-memory'] ? undefined : resolve(values['data-dir'] as string),
+    retryBaseDelayMs: Number(process.env.LOCAL_RETRY_DELAY_MS ?? 1000),
+    streamPollMs: Number(process.env.LOCAL_STREAM_POLL_MS ?? 100),
+    root,
+    seedDemo: true,
+  });
+
+  if (!values.quiet) printWelcome(runtime.url, runtime.demo);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtimeLog('INFO', 'runtime', 'stopping', { signal });
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function printWelcome(url: string, demo: Awaited<ReturnType<typeof startRuntime>>['demo']): void {
+  const lines = [
+    '',
+    `Loyalty Loop is running at ${url}`,
+    '',
+  ];
+  if (demo) {
+    lines.push(
+      demo.firstStart ? 'A demo store was created (the key is shown once and kept in .data/demo.json):' : 'Demo store (from .data/demo.json):',
+      `  store:          ${demo.storeId}`,
+      `  API key:        ${demo.apiKey}`,
+      `  customer:       ${demo.customerId}`,
+      `  customer token: ${demo.customerToken}`,
+      '',
+      'Try:',
+      `  curl -s ${url}/v1/health`,
+      `  curl -s -X POST ${url}/v1/purchases -H 'content-type: application/json' -H 'x-api-key: ${demo.apiKey}' \\`,
+      `       -d '{"orderId":"order-1","customerId":"${demo.customerId}","amount":"100.00","currency":"USD"}'`,
+      `  curl -s ${url}/v1/customers/${demo.customerId}/purchases -H 'authorization: Bearer ${demo.customerToken}'`,
+      `  curl -s ${url}/_local/events`,
+      '',
+      'More keys and tokens: npx loyalty keys create --store <storeId>, npx loyalty token --customer <customerId>',
+      'Stop with Ctrl-C.',
+      '',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  runtimeLog('ERROR', 'runtime', 'failed to start', errorFields(error));
+  process.exit(1);
+});

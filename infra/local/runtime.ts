@@ -1,0 +1,300 @@
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { functionEnvironment } from '../environment';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, eventBusName, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName, type TableName } from '../topology';
+import type { Access } from '../topology-types';
+import { LocalAdmin } from './admin';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
+import { LocalEventBus, PutEventsValidationError, type PutEventsEntry } from './event-bus';
+import { HttpGateway } from './http-gateway';
+import { LocalIssuer } from './issuer';
+import { Journal } from './journal';
+import { LambdaHost, type HostedFunction } from './lambda-host';
+import { errorFields, runtimeLog } from './log';
+import { LocalScheduler } from './scheduler';
+import { DynamoDBStreamsClient, StreamPoller } from './stream-poller';
+import { ensureTables } from './tables';
+import { createDemoStore, type DemoCredentials } from './demo';
+
+/**
+ * The local runtime: the whole topology on one machine — DynamoDB Local, the functions, the HTTP API, the
+ * event bus, the stream relay's event source mappings and the schedules — all built from infra/topology.ts.
+ */
+export interface RuntimeOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly dynamoDbPort: number;
+  readonly eventBridgePort: number;
+  /** Where data lives; undefined runs everything in memory. */
+  readonly dataDir?: string;
+  readonly retryBaseDelayMs: number;
+  readonly streamPollMs: number;
+  readonly root: string;
+  /** Create the demo store and print credentials on first start. */
+  readonly seedDemo: boolean;
+}
+
+export const LOCAL_STAGE = 'local';
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+export interface RunningRuntime {
+  readonly url: string;
+  readonly eventBridgeEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly demo?: DemoCredentials & { firstStart: boolean };
+  readonly bus: LocalEventBus;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
+  const started = Date.now();
+  const url = `http://${options.host}:${options.port}`;
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+
+  const dynamo: RunningDynamoDbLocal = await startDynamoDbLocal({
+    port: options.dynamoDbPort,
+    host: options.host,
+    ...(options.dataDir ? { dbPath: ensureDir(join(options.dataDir, 'dynamodb')) } : {}),
+  });
+  const stoppers: (() => Promise<void> | void)[] = [() => dynamo.stop()];
+  try {
+    const eventBridgeEndpoint = `http://${options.host}:${options.eventBridgePort}`;
+    const issuerUrl = url;
+    const tokens = { issuer: issuerUrl, audience: LOCAL_TOKEN_AUDIENCE, jwksUrl: `${url}/.well-known/jwks.json` };
+    configureProcessEnvironment(dynamo.endpoint, eventBridgeEndpoint, tokens);
+
+    const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
+    const tableNames = Object.keys(topology.tables) as TableName[];
+    await ensureTables(
+      client,
+      Object.fromEntries(tableNames.map((table) => [table, { physicalName: physicalTableName(LOCAL_STAGE, table), declaration: topology.tables[table] }])),
+    );
+    const journal = new Journal(client, `loyalty-loop-${LOCAL_STAGE}-runtime-journal`);
+    await journal.ensureTable();
+    const issuer = await LocalIssuer.load({ dataDir: options.dataDir, issuer: issuerUrl, audience: LOCAL_TOKEN_AUDIENCE });
+
+    const functions = new Map<string, HostedFunction>(
+      (Object.keys(topology.functions) as FunctionName[]).map((name) => {
+        const declaration = topology.functions[name];
+        return [name, { name, entry: declaration.entry, timeoutSeconds: declaration.timeoutSeconds, memoryMb: declaration.memoryMb }];
+      }),
+    );
+    const host = new LambdaHost(functions, options.root);
+    await host.loadAll();
+    const invoke = (name: string, event: unknown) => host.invoke(name, event);
+    const clockNow = () => new Date(Date.now() + Number(process.env.LOCAL_CLOCK_OFFSET_MS ?? 0));
+
+    const bus = new LocalEventBus(
+      topology.subscriptions.map((subscription) => ({
+        name: subscription.name,
+        pattern: subscription.event.pattern,
+        function: subscription.function,
+        retryAttempts: subscription.retryAttempts,
+        maxEventAgeSeconds: subscription.maxEventAgeSeconds,
+      })),
+      journal,
+      invoke,
+      { busName: eventBusName(LOCAL_STAGE), region: REGION, account: ACCOUNT, retryBaseDelayMs: options.retryBaseDelayMs, now: clockNow },
+    );
+    stoppers.push(() => bus.stop());
+
+    const eventBridgeServer = await listen(createServer((request, response) => void serveEventBridge(bus, request, response)), options.host, options.eventBridgePort);
+    stoppers.push(() => closeServer(eventBridgeServer));
+
+    const gateway = new HttpGateway({
+      routes: topology.routes.map((route) => ({ method: route.method, path: route.path, function: route.function, access: route.access as readonly Access[] })),
+      fallbackFunction: topology.fallbackFunction,
+      authorizerFunction: topology.apiKeyAuthorizerFunction,
+      apiKeyCacheSeconds: API_KEY_AUTHORIZER_CACHE_SECONDS,
+      jwt: { issuer: issuerUrl, audience: LOCAL_TOKEN_AUDIENCE, jwks: () => issuer.jwks() },
+      invoke,
+      now: clockNow,
+      integrationTimeoutMs: 30_000,
+    });
+    const scheduler = new LocalScheduler(
+      topology.schedules.map((schedule: { name: string; expression: string; function: string }) => schedule),
+      invoke,
+      journal,
+      clockNow,
+    );
+    const admin = new LocalAdmin(journal, bus, issuer, scheduler, clockNow);
+    const apiServer = await listen(
+      createServer((request, response) => void serveApi(gateway, admin, request, response)),
+      options.host,
+      options.port,
+    );
+    stoppers.push(() => closeServer(apiServer));
+
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamo.endpoint });
+    for (const mapping of topology.streams) {
+      const poller = new StreamPoller(
+        {
+          tableName: physicalTableName(LOCAL_STAGE, mapping.table),
+          functionName: mapping.function,
+          batchSize: mapping.batchSize,
+          maxRetryAttempts: mapping.maxRetryAttempts,
+        },
+        client,
+        streams,
+        journal,
+        invoke,
+        { pollIntervalMs: options.streamPollMs, retryDelayMs: Math.max(200, options.retryBaseDelayMs), region: REGION },
+      );
+      poller.start();
+      stoppers.push(() => poller.stop());
+    }
+    scheduler.start();
+    stoppers.push(() => scheduler.stop());
+    await bus.resumePending();
+
+    let demo: RunningRuntime['demo'];
+    if (options.seedDemo) demo = await seedDemo(options.dataDir, issuer, clockNow);
+
+    runtimeLog('INFO', 'runtime', 'local runtime started', {
+      url,
+      inMemory: options.dataDir === undefined,
+      functions: functions.size,
+      routes: topology.routes.length,
+      rules: bus.ruleNames.length,
+      schedules: scheduler.names.length,
+      startupMs: Date.now() - started,
+    });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      eventBridgeEndpoint,
+      dynamoDbEndpoint: dynamo.endpoint,
+      demo,
+      bus,
+      stop: () => (stopping ??= stopAll(stoppers)),
+    };
+  } catch (error) {
+    await stopAll(stoppers);
+    throw error;
+  }
+}
+
+async function stopAll(stoppers: (() => Promise<void> | void)[]): Promise<void> {
+  for (const stop of [...stoppers].reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      runtimeLog('WARN', 'runtime', 'error while stopping', errorFields(error));
+    }
+  }
+}
+
+/**
+ * Functions run in this process, so they share one environment: the union of every function's variables
+ * (the same names and values the CDK app sets per function), plus the local endpoints and static credentials
+ * (so the SDK never searches for real AWS credentials).
+ */
+function configureProcessEnvironment(dynamoEndpoint: string, eventBridgeEndpoint: string, tokens: { issuer: string; audience: string; jwksUrl: string }) {
+  const union: Record<string, string> = {};
+  for (const name of Object.keys(topology.functions) as FunctionName[]) {
+    const { POWERTOOLS_SERVICE_NAME: _perFunction, ...env } = functionEnvironment(name, { stage: LOCAL_STAGE, tokens });
+    Object.assign(union, env);
+  }
+  Object.assign(process.env, union, {
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: '',
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    EVENTBRIDGE_ENDPOINT: eventBridgeEndpoint,
+    POWERTOOLS_METRICS_NAMESPACE: 'LoyaltyLoop',
+  });
+  delete process.env.AWS_PROFILE;
+}
+
+async function seedDemo(dataDir: string | undefined, issuer: LocalIssuer, now: () => Date): Promise<RunningRuntime['demo']> {
+  const file = dataDir ? join(dataDir, 'demo.json') : undefined;
+  if (file && existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as DemoCredentials;
+    const token = await issuer.mint({ customerId: stored.customerId }, 12 * 3600, now());
+    return { ...stored, customerToken: token.token, firstStart: false };
+  }
+  const credentials = await createDemoStore(issuer, now);
+  // The demo key is written in plain text on purpose, for local convenience only: the database holds its hash.
+  if (file) writeFileSync(file, JSON.stringify({ ...credentials, customerToken: undefined }, null, 2), { mode: 0o600 });
+  return { ...credentials, firstStart: true };
+}
+
+function ensureDir(path: string): string {
+  mkdirSync(path, { recursive: true });
+  return resolve(path);
+}
+
+function listen(server: Server, host: string, port: number): Promise<Server> {
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on ${host} is in use; choose another with the environment variables in the README`) : error),
+    );
+    server.listen(port, host, () => resolvePromise(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.close(() => resolvePromise());
+    server.closeAllConnections();
+  });
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size <= limit) chunks.push(chunk as Buffer);
+  }
+  return size > limit ? Buffer.alloc(limit + 1) : Buffer.concat(chunks);
+}
+
+async function serveApi(gateway: HttpGateway, admin: LocalAdmin, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  try {
+    const body = await readBody(request, 10 * 1024 * 1024);
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path.startsWith('/_local/') || path === '/.well-known/jwks.json' || path === '/.well-known/openid-configuration') {
+      await admin.handle(request, response, body);
+      return;
+    }
+    await gateway.handle(request, response, body);
+  } catch (error) {
+    runtimeLog('ERROR', 'gateway', 'request failed', errorFields(error));
+    if (!response.headersSent) {
+      response.statusCode = 500;
+      response.setHeader('content-type', 'application/json');
+      response.end('{"message":"Internal Server Error"}');
+    }
+  }
+}
+
+/** The EventBridge PutEvents wire protocol (AWS JSON 1.1), so the relay uses the real SDK client locally too. */
+async function serveEventBridge(bus: LocalEventBus, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const reply = (status: number, body: unknown) => {
+    response.statusCode = status;
+    response.setHeader('content-type', 'application/x-amz-json-1.1');
+    response.setHeader('x-amzn-requestid', crypto.randomUUID());
+    response.end(JSON.stringify(body));
+  };
+  try {
+    const target = request.headers['x-amz-target'];
+    const body = await readBody(request, 1024 * 1024);
+    if (target !== 'AWSEvents.PutEvents') {
+      return reply(400, { __type: 'UnknownOperationException', message: `The local event bus supports PutEvents only (got ${String(target)})` });
+    }
+    const input = JSON.parse(body.toString('utf8') || '{}') as { Entries?: PutEventsEntry[] };
+    reply(200, await bus.putEvents(input.Entries ?? []));
+  } catch (error) {
+    if (error instanceof PutEventsValidationError) return reply(400, { __type: 'ValidationException', message: error.message });
+    runtimeLog('ERROR', 'event-bus', 'PutEvents failed', errorFields(error));
+    reply(500, { __type: 'InternalException', message: 'Internal error' });
+  }
+}
+

@@ -1,0 +1,229 @@
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Journal } from './journal';
+import { errorFields, runtimeLog } from './log';
+
+/**
+ * Polls a table's DynamoDB stream and invokes the mapped function with Lambda-shaped stream events, as an
+ * event source mapping does: batches in order, partial batch failures (ReportBatchItemFailures) retried
+ * from the first failed record, a bounded number of retries, then the batch is dead-lettered and skipped.
+ * The last processed sequence number is checkpointed in the journal, so a restart (even after kill -9)
+ * resumes where it stopped; DynamoDB Local's stream glitches (Invalid ShardId, TrimmedDataAccess,
+ * expired iterators) re-describe the stream and resume from the checkpoint.
+ */
+export interface StreamMapping {
+  readonly tableName: string;
+  readonly functionName: string;
+  readonly batchSize: number;
+  readonly maxRetryAttempts: number;
+}
+
+export interface StreamPollerOptions {
+  readonly pollIntervalMs: number;
+  readonly retryDelayMs: number;
+  readonly region: string;
+}
+
+export class StreamPoller {
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private streamArn = '';
+  private idle = false;
+
+  constructor(
+    private readonly mapping: StreamMapping,
+    private readonly dynamo: DynamoDBClient,
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly journal: Journal,
+    private readonly invoke: (functionName: string, event: unknown) => Promise<unknown>,
+    private readonly options: StreamPollerOptions,
+  ) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  /** True once the poller has caught up with the stream (nothing left to read right now). */
+  get caughtUp(): boolean {
+    return this.idle;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.followStream();
+      } catch (error) {
+        if (this.stopped) return;
+        runtimeLog('WARN', 'streams', 'stream read failed; resuming from checkpoint', { table: this.mapping.tableName, ...errorFields(error) });
+        await sleep(this.options.retryDelayMs);
+      }
+    }
+  }
+
+  private async followStream(): Promise<void> {
+    const table = await this.dynamo.send(new DescribeTableCommand({ TableName: this.mapping.tableName }));
+    this.streamArn = table.Table?.LatestStreamArn ?? '';
+    if (!this.streamArn) throw new Error(`Table ${this.mapping.tableName} has no stream`);
+    const shards = await this.describeShards();
+    const checkpoint = await this.journal.checkpoint(this.mapping.tableName);
+    const ordered = orderShards(shards);
+    // Resume in the checkpointed shard if it still exists; otherwise start from the oldest shard.
+    let index = checkpoint ? ordered.findIndex((shard) => shard.ShardId === checkpoint.shardId) : -1;
+    let iterator: string | undefined;
+    if (index >= 0 && checkpoint) {
+      iterator = await this.iterator(ordered[index]?.ShardId as string, 'AFTER_SEQUENCE_NUMBER', checkpoint.sequenceNumber);
+    } else {
+      index = 0;
+      if (ordered.length === 0) {
+        this.idle = true;
+        await sleep(this.options.pollIntervalMs);
+        return;
+      }
+      iterator = await this.iterator(ordered[0]?.ShardId as string, 'TRIM_HORIZON');
+    }
+    let shardId = ordered[index]?.ShardId as string;
+    while (!this.stopped) {
+      if (!iterator) {
+        // The shard is closed: continue with its child, if any (found by re-describing).
+        const children = orderShards(await this.describeShards()).filter((shard) => shard.ParentShardId === shardId);
+        const child = children[0];
+        if (!child?.ShardId) return;
+        shardId = child.ShardId;
+        iterator = await this.iterator(shardId, 'TRIM_HORIZON');
+        continue;
+      }
+      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.mapping.batchSize }));
+      const records = page.Records ?? [];
+      if (records.length > 0) {
+        this.idle = false;
+        // Retries of failed records happen inside process(); it returns once the batch is done.
+        const processedUpTo = await this.process(records);
+        await this.journal.saveCheckpoint(this.mapping.tableName, shardId, processedUpTo);
+      } else {
+        this.idle = true;
+        await sleep(this.options.pollIntervalMs);
+      }
+      iterator = page.NextShardIterator;
+    }
+  }
+
+  /**
+   * Invokes the function until the batch succeeds or retries run out; returns the sequence number up to which
+   * records are done (processed, or dead-lettered after the last retry).
+   */
+  private async process(records: StreamRecord[]): Promise<string> {
+    let batch = records;
+    for (let attempt = 0; ; attempt++) {
+      const event = this.lambdaEvent(batch);
+      let failedFrom: string | undefined;
+      try {
+        const response = (await this.invoke(this.mapping.functionName, event)) as DynamoDBBatchResponse | undefined;
+        const failures = (response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier).filter(Boolean) as string[];
+        failedFrom = failures.sort(compareSequenceNumbers)[0];
+      } catch (error) {
+        failedFrom = batch[0]?.dynamodb?.SequenceNumber;
+        runtimeLog('WARN', 'streams', 'stream batch failed', { table: this.mapping.tableName, attempt: attempt + 1, ...errorFields(error) });
+      }
+      if (failedFrom === undefined) return batch.at(-1)?.dynamodb?.SequenceNumber as string;
+      const failedIndex = batch.findIndex((record) => record.dynamodb?.SequenceNumber === failedFrom);
+      batch = failedIndex >= 0 ? batch.slice(failedIndex) : batch;
+      if (attempt + 1 >= this.mapping.maxRetryAttempts + 1) {
+        const now = new Date().toISOString();
+        await this.journal.addDeadLetter({
+          id: `${now}#${this.mapping.tableName}`,
+          kind: 'stream',
+          createdAt: now,
+          source: this.mapping.tableName,
+          function: this.mapping.functionName,
+          payload: this.lambdaEvent(batch),
+          error: 'stream batch kept failing',
+          attempts: attempt + 1,
+        });
+        runtimeLog('ERROR', 'streams', 'stream batch dead-lettered', { table: this.mapping.tableName, records: batch.length });
+        return batch.at(-1)?.dynamodb?.SequenceNumber as string;
+      }
+      await sleep(this.options.retryDelayMs * (attempt + 1));
+    }
+  }
+
+  private lambdaEvent(records: StreamRecord[]): DynamoDBStreamEvent {
+    return {
+      Records: records.map((record) => ({
+        eventID: record.eventID,
+        eventName: record.eventName,
+        eventVersion: record.eventVersion ?? '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: record.awsRegion ?? this.options.region,
+        eventSourceARN: this.streamArn,
+        dynamodb: {
+          ...(record.dynamodb?.ApproximateCreationDateTime
+            ? { ApproximateCreationDateTime: Math.floor(new Date(record.dynamodb.ApproximateCreationDateTime).getTime() / 1000) }
+            : {}),
+          Keys: record.dynamodb?.Keys as never,
+          NewImage: record.dynamodb?.NewImage as never,
+          OldImage: record.dynamodb?.OldImage as never,
+          SequenceNumber: record.dynamodb?.SequenceNumber,
+          SizeBytes: record.dynamodb?.SizeBytes,
+          StreamViewType: record.dynamodb?.StreamViewType,
+        },
+      })),
+    } as DynamoDBStreamEvent;
+  }
+
+  private async describeShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const description = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      );
+      shards.push(...(description.StreamDescription?.Shards ?? []));
+      exclusiveStartShardId = description.StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+    return shards;
+  }
+
+  private async iterator(shardId: string, type: 'TRIM_HORIZON' | 'AFTER_SEQUENCE_NUMBER', sequenceNumber?: string): Promise<string | undefined> {
+    const result = await this.streams.send(
+      new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }),
+    );
+    return result.ShardIterator;
+  }
+}
+
+/** Parents before children, so records are processed in order across shard rollovers. */
+function orderShards(shards: Shard[]): Shard[] {
+  const ids = new Set(shards.map((shard) => shard.ShardId));
+  const ordered: Shard[] = [];
+  const visit = (parentId: string | undefined) => {
+    for (const shard of shards.filter((candidate) => (candidate.ParentShardId && ids.has(candidate.ParentShardId) ? candidate.ParentShardId : undefined) === parentId)) {
+      ordered.push(shard);
+      visit(shard.ShardId);
+    }
+  };
+  visit(undefined);
+  return ordered;
+}
+
+function compareSequenceNumbers(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export { DynamoDBStreamsClient };
