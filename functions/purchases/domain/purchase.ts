@@ -98,8 +98,7 @@ export function decideRefund(purchase: Pick<Purchase, 'amountMinor' | 'refundedM
   return { kind: 'accept', refundedTotalMinor, fullyRefunded: refundedTotalMinor === purchase.amountMinor };
 }
 
-/** The API representation: amounts both as decimal text and as integer minor units. */
-/** The API representation. Listings omit refunds (`refunds` undefined); single reads include them. */
+/** The API representation, amounts both as decimal text and integer minor units. Listings omit refunds (`refunds` undefined); single reads include them. */
 export function purchaseView(purchase: Purchase, refunds?: readonly Refund[]) {
   const money = (minor: number) => formatMinor(minor, purchase.currency);
   return {

@@ -1,0 +1,42 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/** Per-stage settings, from CDK context (`-c stage=prod`, `-c jwtIssuer=...`), parsed once and validated. */
+export interface StageConfig {
+  readonly stage: string;
+  readonly isProduction: boolean;
+  readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: RetentionDays;
+  /** An external OIDC issuer for customer and marketer tokens; when absent the stack creates a Cognito user pool. */
+  readonly jwt?: { issuer: string; audience: string; jwksUrl: string };
+  readonly marketerGroup: string;
+  readonly throttling: { rateLimit: number; burstLimit: number };
+  readonly alarmEmail?: string;
+}
+
+export function stageConfigFrom(context: (key: string) => unknown): StageConfig {
+  const stage = String(context('stage') ?? 'dev');
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(stage)) throw new Error(`Context "stage" must be lowercase letters, digits and dashes (got "${stage}")`);
+  if (stage === 'local') throw new Error('The stage name "local" is reserved for the local runtime');
+  const isProduction = stage === 'prod';
+  const issuer = context('jwtIssuer') as string | undefined;
+  const audience = context('jwtAudience') as string | undefined;
+  if (Boolean(issuer) !== Boolean(audience)) throw new Error('Set both jwtIssuer and jwtAudience, or neither (to use the Cognito user pool)');
+  const number = (key: string, fallback: number) => {
+    const value = Number(context(key) ?? fallback);
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`Context "${key}" must be a positive number`);
+    return value;
+  };
+  return {
+    stage,
+    isProduction,
+    removalPolicy: isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    logRetention: isProduction ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+    ...(issuer && audience
+      ? { jwt: { issuer, audience, jwksUrl: String(context('jwksUrl') ?? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`) } }
+      : {}),
+    marketerGroup: String(context('marketerGroup') ?? 'marketers'),
+    throttling: { rateLimit: number('throttleRate', 100), burstLimit: number('throttleBurst', 200) },
+    ...(context('alarmEmail') ? { alarmEmail: String(context('alarmEmail')) } : {}),
+  };
+}

@@ -1,0 +1,225 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnStage, HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput, ContextAttribute } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Construct } from 'constructs';
+import { functionEnvironment } from '../environment';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, APP_NAME, type AppTopology, type FunctionName, type TableName } from '../topology';
+import { authorizerKindFor, type Access, type TableAccess } from '../topology-types';
+import { asyncInvokeSettings } from './derived';
+import { LoyaltyFunction } from './loyalty-function';
+import { pascal, type StatefulStack } from './stateful-stack';
+import type { StageConfig } from './stage-config';
+
+/**
+ * Functions, the HTTP API, rules, stream mappings, schedules and alarms — all generated from the topology.
+ */
+export interface StatelessStackProps extends StackProps {
+  readonly topology: AppTopology;
+  readonly config: StageConfig;
+  readonly stateful: StatefulStack;
+  readonly repositoryRoot: string;
+}
+
+export class StatelessStack extends Stack {
+  readonly api: HttpApi;
+  readonly functions: Record<FunctionName, LoyaltyFunction>;
+  private readonly importedQueues = new Map<FunctionName, IQueue>();
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { topology, config, stateful } = props;
+    const tableNames = Object.fromEntries(Object.entries(stateful.tables).map(([name, table]) => [name, table.tableName])) as Record<TableName, string>;
+
+    this.functions = Object.fromEntries(
+      (Object.keys(topology.functions) as FunctionName[]).map((name) => {
+        const declaration = topology.functions[name] as AppTopology['functions'][FunctionName] & {
+          tables?: Partial<Record<TableName, TableAccess>>;
+          publishesEvents?: boolean;
+        };
+        const fn = new LoyaltyFunction(this, `${pascal(name)}Function`, {
+          name,
+          entry: declaration.entry,
+          description: declaration.description,
+          memoryMb: declaration.memoryMb,
+          timeoutSeconds: declaration.timeoutSeconds,
+          environment: {
+            ...functionEnvironment(name, { stage: config.stage, tableNames, busName: stateful.bus.eventBusName, tokens: stateful.tokenIssuer }),
+            MARKETER_GROUP: config.marketerGroup,
+          },
+          logRetention: config.logRetention,
+          removalPolicy: config.removalPolicy,
+          repositoryRoot: props.repositoryRoot,
+        });
+        for (const [table, access] of Object.entries(declaration.tables ?? {}) as [TableName, TableAccess][]) {
+          const tableDeclaration = topology.tables[table] as { envVar: string; indexes?: readonly { name: string }[] };
+          fn.bindTable(stateful.tables[table], tableDeclaration.envVar, access, (tableDeclaration.indexes ?? []).map((index) => index.name));
+        }
+        if (declaration.publishesEvents) stateful.bus.grantPutEventsTo(fn);
+        new Alarm(this, `${pascal(name)}ErrorsAlarm`, {
+          alarmName: `${APP_NAME}-${config.stage}-${name}-errors`,
+          alarmDescription: `${name} reported errors (see its log group)`,
+          metric: fn.metricErrors({ period: Duration.minutes(5) }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }).addAlarmAction(new SnsAction(stateful.alarmTopic));
+        return [name, fn];
+      }),
+    ) as Record<FunctionName, LoyaltyFunction>;
+
+    this.api = this.buildApi(topology, config, stateful);
+    this.buildSubscriptions(topology, config, stateful);
+    this.buildStreams(topology, stateful);
+    this.buildSchedules(topology, config, stateful);
+  }
+
+  private buildApi(topology: AppTopology, config: StageConfig, stateful: StatefulStack): HttpApi {
+    const integration = (name: FunctionName) => new HttpLambdaIntegration(`${pascal(name)}Integration`, this.functions[name]);
+    const api = new HttpApi(this, 'HttpApi', {
+      apiName: `${APP_NAME}-${config.stage}`,
+      description: 'Loyalty Loop public API',
+      // Unmatched requests reach the fallback, which answers problem+json 404/405.
+      defaultIntegration: integration(topology.fallbackFunction),
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    const stage = api.defaultStage?.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        requestTime: '$context.requestTime',
+        httpMethod: '$context.httpMethod',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        protocol: '$context.protocol',
+        responseLength: '$context.responseLength',
+        integrationLatency: '$context.integrationLatency',
+        authorizerError: '$context.authorizer.error',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
+    stage.defaultRouteSettings = { throttlingRateLimit: config.throttling.rateLimit, throttlingBurstLimit: config.throttling.burstLimit };
+
+    const authorizerFunction = this.functions[topology.apiKeyAuthorizerFunction];
+    const authorizers: Record<'apiKey' | 'credentials' | 'jwt', IHttpRouteAuthorizer> = {
+      apiKey: new HttpLambdaAuthorizer('ApiKeyAuthorizer', authorizerFunction, {
+        authorizerName: 'storefront-api-key',
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: ['$request.header.x-api-key'],
+        resultsCacheTtl: Duration.seconds(API_KEY_AUTHORIZER_CACHE_SECONDS),
+      }),
+      credentials: new HttpLambdaAuthorizer('CredentialsAuthorizer', authorizerFunction, {
+        authorizerName: 'storefront-or-token',
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: [],
+        resultsCacheTtl: Duration.seconds(0),
+      }),
+      jwt: new HttpJwtAuthorizer('JwtAuthorizer', stateful.tokenIssuer.issuer, {
+        authorizerName: 'customer-or-marketer-token',
+        jwtAudience: [stateful.tokenIssuer.audience],
+      }),
+    };
+    for (const route of topology.routes) {
+      const kind = authorizerKindFor(route.access as readonly Access[]);
+      api.addRoutes({
+        path: route.path,
+        methods: [route.method as HttpMethod],
+        integration: integration(route.function),
+        ...(kind === 'none' ? {} : { authorizer: authorizers[kind] }),
+      });
+    }
+    return api;
+  }
+
+  private buildSubscriptions(topology: AppTopology, config: StageConfig, stateful: StatefulStack): void {
+    const configured = new Set<FunctionName>();
+    for (const subscription of topology.subscriptions) {
+      const fn = this.functions[subscription.function];
+      const deadLetterQueue = this.deadLetterQueue(stateful, subscription.function);
+      new Rule(this, `${pascal(subscription.name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()))}Rule`, {
+        ruleName: `${APP_NAME}-${config.stage}-${subscription.name}`,
+        description: `${subscription.event.detailType} v${subscription.event.version} → ${subscription.function}`,
+        eventBus: stateful.bus,
+        eventPattern: subscription.event.pattern,
+        // Layer 1: delivering to Lambda (throttling, permissions). Layer 2 (function errors) is the async config.
+        targets: [new LambdaTarget(fn, { retryAttempts: 185, maxEventAge: Duration.hours(24), deadLetterQueue })],
+      });
+      if (!configured.has(subscription.function)) {
+        const settings = asyncInvokeSettings(topology, subscription.function);
+        if (settings) {
+          fn.configureAsyncInvoke({
+            retryAttempts: settings.retryAttempts,
+            maxEventAge: Duration.seconds(settings.maxEventAgeSeconds),
+            onFailure: new SqsDestination(deadLetterQueue),
+          });
+        }
+        configured.add(subscription.function);
+      }
+    }
+  }
+
+  private buildStreams(topology: AppTopology, stateful: StatefulStack): void {
+    for (const mapping of topology.streams) {
+      const deadLetterQueue = this.deadLetterQueue(stateful, mapping.function);
+      this.functions[mapping.function].addEventSource(
+        new DynamoEventSource(stateful.tables[mapping.table], {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize: mapping.batchSize,
+          retryAttempts: mapping.maxRetryAttempts,
+          reportBatchItemFailures: true,
+          bisectBatchOnError: false,
+          onFailure: new SqsDlq(deadLetterQueue),
+        }),
+      );
+    }
+  }
+
+  /**
+   * The stateful stack's queue, referenced by attributes: targets then cannot add a queue policy that points
+   * back at this stack's rules (a dependency cycle); the stateful stack grants EventBridge by rule-name pattern.
+   */
+  private deadLetterQueue(stateful: StatefulStack, owner: FunctionName): IQueue {
+    let queue = this.importedQueues.get(owner);
+    if (!queue) {
+      const source = stateful.deadLetterQueues.get(owner);
+      if (!source) throw new Error(`No dead-letter queue for ${owner}`);
+      queue = Queue.fromQueueAttributes(this, `${pascal(owner)}DeadLetterQueue`, {
+        queueArn: source.queueArn,
+        queueUrl: source.queueUrl,
+        queueName: source.queueName,
+      });
+      this.importedQueues.set(owner, queue);
+    }
+    return queue;
+  }
+
+  private buildSchedules(topology: AppTopology, config: StageConfig, stateful: StatefulStack): void {
+    for (const schedule of topology.schedules as readonly { name: string; function: FunctionName; expression: string; description: string }[]) {
+      new Schedule(this, `${pascal(schedule.name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()))}Schedule`, {
+        scheduleName: `${APP_NAME}-${config.stage}-${schedule.name}`,
+        description: schedule.description,
+        schedule: ScheduleExpression.expression(schedule.expression),
+        target: new LambdaInvoke(this.functions[schedule.function], {
+          input: ScheduleTargetInput.fromObject({ schedule: schedule.name, scheduledTime: ContextAttribute.scheduledTime }),
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.deadLetterQueue(stateful, schedule.function),
+        }),
+      });
+    }
+  }
+}

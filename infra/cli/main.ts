@@ -1,0 +1,232 @@
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { issueApiKey } from '../../functions/identity/domain/api-keys';
+import { IdentityRepository } from '../../functions/identity/identity.repository';
+import { IDENTIFIER_PATTERN } from '../../shared/domain/identifiers';
+import { physicalTableName } from '../topology';
+import { parseDuration } from './duration';
+
+const USAGE = `loyalty — operate Loyalty Loop
+
+Usage:
+  loyalty keys create --store <storeId> [--json]     create a storefront API key (printed once)
+  loyalty keys list --store <storeId> [--json]       list a store's keys (never the secrets)
+  loyalty keys revoke <keyId>                        revoke a key (effective within the authorizer cache TTL, 5 min)
+  loyalty token --customer <id> | --marketer <name> [--ttl 1h] [--json]
+                                                     mint a token from the local issuer (local runtime only)
+  loyalty events [--follow] [--detail-type <T>] [--limit N] [--json]
+                                                     the local event journal, with each delivery's state
+  loyalty dlq list [--json]                          dead letters of the local runtime
+  loyalty dlq replay <id> | --all                    deliver dead-lettered events again
+
+Targets:
+  By default the local runtime (npm start): API at http://127.0.0.1:$PORT (3000), DynamoDB Local at
+  http://127.0.0.1:$DYNAMODB_PORT (8000).
+  --stage <stage>  a deployed stage: keys commands use your AWS credentials and AWS_REGION on the
+                   tables loyalty-loop-<stage>-*. (token, events and dlq exist only locally; see README.)
+  --url <url>      the local runtime's URL;  --dynamodb-endpoint <url>  a DynamoDB endpoint.
+`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      store: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      customer: { type: 'string' },
+      marketer: { type: 'string' },
+      ttl: { type: 'string', default: '1h' },
+      follow: { type: 'boolean', default: false },
+      'detail-type': { type: 'string' },
+      limit: { type: 'string', default: '20' },
+      all: { type: 'boolean', default: false },
+      stage: { type: 'string', default: 'local' },
+      url: { type: 'string' },
+      'dynamodb-endpoint': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, subcommand, argument] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const stage = values.stage as string;
+  const runtimeUrl = values.url ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+
+  switch (command) {
+    case 'keys': {
+      const repository = identityRepository(stage, values['dynamodb-endpoint']);
+      if (subcommand === 'create') {
+        const storeId = requireStore(values.store);
+        const issued = issueApiKey();
+        await withDynamo(stage, () =>
+          repository.createApiKey({ keyId: issued.keyId, storeId, secretHash: issued.secretHash, status: 'active', createdAt: new Date().toISOString() }),
+        );
+        if (values.json) print({ keyId: issued.keyId, key: issued.key, storeId });
+        else process.stdout.write(`Created key ${issued.keyId} for store ${storeId}.\nKey (shown only now; store it safely): ${issued.key}\n`);
+        return;
+      }
+      if (subcommand === 'list') {
+        const storeId = requireStore(values.store);
+        const keys = await withDynamo(stage, () => repository.listApiKeys(storeId));
+        const safe = keys.map(({ secretHash: _hidden, ...key }) => key);
+        if (values.json) print(safe);
+        else if (safe.length === 0) process.stdout.write(`Store ${storeId} has no keys.\n`);
+        else for (const key of safe) process.stdout.write(`${key.keyId}  ${key.status.padEnd(7)}  created ${key.createdAt}${key.revokedAt ? `  revoked ${key.revokedAt}` : ''}\n`);
+        return;
+      }
+      if (subcommand === 'revoke') {
+        if (!argument) throw new UsageError('keys revoke needs a key id');
+        const revoked = await withDynamo(stage, () => repository.revokeApiKey(argument, new Date().toISOString()));
+        if (!revoked) throw new Error(`No key ${argument}`);
+        process.stdout.write(`Revoked ${revoked.keyId} (store ${revoked.storeId}). Cached authorizations expire within 5 minutes.\n`);
+        return;
+      }
+      throw new UsageError(`Unknown keys command ${subcommand ?? ''}`);
+    }
+    case 'token': {
+      localOnly(stage, 'token', 'On AWS, customers and marketers sign in with the Cognito user pool (see README, Identity).');
+      if (Boolean(values.customer) === Boolean(values.marketer)) throw new UsageError('token needs exactly one of --customer or --marketer');
+      const ttlSeconds = parseDuration(values.ttl as string);
+      const body = values.customer ? { customerId: values.customer, ttlSeconds } : { marketer: values.marketer, ttlSeconds };
+      const issued = (await runtimeRequest(runtimeUrl, 'POST', '/_local/tokens', body)) as { token: string; expiresAt: string };
+      if (values.json) print(issued);
+      else process.stdout.write(`${issued.token}\n`);
+      return;
+    }
+    case 'events': {
+      localOnly(stage, 'events', 'On AWS, the bus archive and the functions\' CloudWatch logs hold this history.');
+      const limit = Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit must be 1 to 500');
+      const query = new URLSearchParams({ limit: String(limit), ...(values['detail-type'] ? { detailType: values['detail-type'] } : {}) });
+      const seen = new Set<string>();
+      const show = async (first: boolean) => {
+        const page = (await runtimeRequest(runtimeUrl, 'GET', `/_local/events?${query}`)) as { items: JournalItem[] };
+        const fresh = page.items.filter((item) => !seen.has(item.event.id)).reverse();
+        for (const item of fresh) {
+          seen.add(item.event.id);
+          if (values.json) process.stdout.write(`${JSON.stringify(item)}\n`);
+          else process.stdout.write(`${formatJournalItem(item)}\n`);
+        }
+        if (first && fresh.length === 0 && !values.follow) process.stdout.write('No events yet.\n');
+      };
+      await show(true);
+      while (values.follow) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await show(false);
+      }
+      return;
+    }
+    case 'dlq': {
+      localOnly(stage, 'dlq', 'On AWS, dead letters are in the SQS queues named loyalty-loop-<stage>-*-dlq (see README, Operating).');
+      if (subcommand === 'list') {
+        const result = (await runtimeRequest(runtimeUrl, 'GET', '/_local/dlq')) as { items: DeadLetterItem[] };
+        if (values.json) print(result.items);
+        else if (result.items.length === 0) process.stdout.write('No dead letters.\n');
+        else for (const letter of result.items) process.stdout.write(`${letter.id}  ${letter.kind}  ${letter.source} → ${letter.function}  attempts ${letter.attempts}${letter.replayedAt ? `  replayed ${letter.replayedAt}` : ''}\n    ${letter.error}\n`);
+        return;
+      }
+      if (subcommand === 'replay') {
+        if (!values.all && !argument) throw new UsageError('dlq replay needs an id or --all');
+        const path = values.all ? '/_local/dlq/replay' : `/_local/dlq/${encodeURIComponent(argument as string)}/replay`;
+        const result = (await runtimeRequest(runtimeUrl, 'POST', path)) as { replayed: string[] };
+        process.stdout.write(`Replayed ${result.replayed.length} dead letter(s).\n`);
+        return;
+      }
+      throw new UsageError(`Unknown dlq command ${subcommand ?? ''}`);
+    }
+    default:
+      throw new UsageError(`Unknown command ${command}`);
+  }
+}
+
+interface JournalItem {
+  receivedAt: string;
+  event: { id: string; source: string; 'detail-type': string; detail: { metadata?: { eventId?: string } } };
+  deliveries: { rule: string; function: string; status: string; attempts: number; lastError?: string }[];
+}
+
+interface DeadLetterItem {
+  id: string;
+  kind: string;
+  source: string;
+  function: string;
+  attempts: number;
+  error: string;
+  replayedAt?: string;
+}
+
+function formatJournalItem(item: JournalItem): string {
+  const deliveries = item.deliveries.map((d) => `${d.function}:${d.status}${d.attempts > 1 ? `(${d.attempts} attempts)` : ''}`).join(', ');
+  return `${item.receivedAt}  ${item.event['detail-type'].padEnd(20)} ${item.event.detail.metadata?.eventId ?? item.event.id}  → ${deliveries || 'no matching rule'}`;
+}
+
+function requireStore(store: string | undefined): string {
+  if (!store) throw new UsageError('--store <storeId> is required');
+  if (!IDENTIFIER_PATTERN.test(store)) throw new UsageError('--store must be 1-128 characters: letters, digits and . _ : @ + -');
+  return store;
+}
+
+function localOnly(stage: string, command: string, hint: string): void {
+  if (stage !== 'local') throw new UsageError(`loyalty ${command} works with the local runtime only. ${hint}`);
+}
+
+function identityRepository(stage: string, endpoint: string | undefined): IdentityRepository {
+  const local = stage === 'local';
+  const client = new DynamoDBClient(
+    local
+      ? {
+          endpoint: endpoint ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : { ...(endpoint ? { endpoint } : {}) },
+  );
+  return new IdentityRepository(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), physicalTableName(stage, 'identity'));
+}
+
+async function withDynamo<T>(stage: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    const code = (error as { code?: string; name?: string }).code ?? (error as { name?: string }).name;
+    if (stage === 'local' && (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String((error as Error).message)))) {
+      throw new Error('Cannot reach DynamoDB Local: is the local runtime running (npm start)?');
+    }
+    if (code === 'ResourceNotFoundException') throw new Error(`Table ${physicalTableName(stage, 'identity')} not found: is stage "${stage}" deployed in this region?`);
+    throw error;
+  }
+}
+
+async function runtimeRequest(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, base), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new Error(`Cannot reach the local runtime at ${base}: is it running (npm start)?`);
+  }
+  const text = await response.text();
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  if (!response.ok) throw new Error((parsed as { detail?: string } | undefined)?.detail ?? `${method} ${path} answered ${response.status}`);
+  return parsed;
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`loyalty: ${message}\n`);
+  if (error instanceof UsageError) process.stderr.write('Run loyalty --help for usage.\n');
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+});
