@@ -26,6 +26,9 @@ const MAX_MINOR_UNITS = Number.MAX_SAFE_INTEGER;
 export function parseMajorAmount(amount: string | number, currency: string): AmountParseResult {
   const exponent = currencyExponent(currency);
   if (exponent === undefined) return { ok: false, failure: { kind: 'unknown-currency' } };
+  if ((typeof amount === 'number' && amount < 0) || (typeof amount === 'string' && /^\s*-\s*\d/.test(amount))) {
+    return { ok: false, failure: { kind: 'not-positive' } };
+  }
   const text = typeof amount === 'number' ? numberToPlainDecimal(amount) : amount.trim();
   if (text === undefined) return { ok: false, failure: { kind: 'not-a-decimal' } };
   const match = DECIMAL.exec(text);

@@ -1,0 +1,50 @@
+import { accessProblem, declaredAccess } from '../../shared/http/access';
+import { claimGroups, principalFromAuthorizerContext, principalFromClaims, DEFAULT_TOKEN_SETTINGS } from '../../shared/http/principal';
+import { topology } from '../../infra/topology';
+import { routeKey } from '../../infra/topology-types';
+
+describe('route access', () => {
+  const shared = ['storefront', 'customer', 'marketer'] as const;
+
+  it('declares access for every topology route', () => {
+    for (const route of topology.routes) expect(declaredAccess(routeKey(route))).toEqual(route.access);
+    expect(declaredAccess('$default')).toEqual(['public']);
+    expect(declaredAccess('GET /undeclared')).toBeUndefined();
+  });
+
+  it('lets a customer act only on themselves', () => {
+    const customer = { kind: 'customer', customerId: 'c1' } as const;
+    expect(accessProblem(shared, customer, { customerId: 'c1' })).toBeUndefined();
+    expect(accessProblem(shared, customer, { customerId: 'c2' })?.problem.status).toBe(403);
+    expect(accessProblem(shared, customer, {})?.problem.status).toBe(403);
+  });
+
+  it('answers 401 for anonymous callers and 403 for the wrong role', () => {
+    expect(accessProblem(['storefront'], { kind: 'anonymous', reason: 'no credentials' }, {})?.problem.status).toBe(401);
+    expect(accessProblem(['storefront'], { kind: 'marketer', marketerId: 'm' }, {})?.problem.status).toBe(403);
+    expect(accessProblem(['marketer'], { kind: 'storefront', storeId: 's', keyId: 'k' }, {})?.problem.status).toBe(403);
+    expect(accessProblem(['public'], { kind: 'anonymous', reason: 'x' }, {})).toBeUndefined();
+  });
+});
+
+describe('principals', () => {
+  it('reads marketers from cognito:groups, as an array or as API Gateway flattens it', () => {
+    expect(principalFromClaims({ sub: 'u1', 'cognito:groups': ['marketers'] }, DEFAULT_TOKEN_SETTINGS)).toEqual({ kind: 'marketer', marketerId: 'u1' });
+    expect(principalFromClaims({ sub: 'u1', 'cognito:groups': '[admins marketers]' }, DEFAULT_TOKEN_SETTINGS)).toEqual({ kind: 'marketer', marketerId: 'u1' });
+    expect(claimGroups('[a b]')).toEqual(['a', 'b']);
+  });
+
+  it('reads customers from the configured claim and rejects tokens without a subject', () => {
+    expect(principalFromClaims({ sub: 'c1' }, DEFAULT_TOKEN_SETTINGS)).toEqual({ kind: 'customer', customerId: 'c1' });
+    expect(principalFromClaims({ sub: 'u', shop_customer: 'c9' }, { ...DEFAULT_TOKEN_SETTINGS, customerIdClaim: 'shop_customer' })).toEqual({
+      kind: 'customer',
+      customerId: 'c9',
+    });
+    expect(principalFromClaims({}, DEFAULT_TOKEN_SETTINGS).kind).toBe('anonymous');
+  });
+
+  it('reads the Lambda authorizer context', () => {
+    expect(principalFromAuthorizerContext({ principalType: 'storefront', storeId: 's1', keyId: 'k1' })).toEqual({ kind: 'storefront', storeId: 's1', keyId: 'k1' });
+    expect(principalFromAuthorizerContext({}).kind).toBe('anonymous');
+  });
+});
