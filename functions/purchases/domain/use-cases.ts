@@ -46,7 +46,13 @@ export type RefundResult =
   | { kind: 'invalid-amount'; message: string }
   | { kind: 'exceeds-purchase'; remainingMinor: number; currency: string };
 
-const MAX_CONCURRENT_ATTEMPTS = 8;
+const MAX_CONCURRENT_ATTEMPTS = 25;
+
+/** Full-jitter exponential backoff, so racing refunds of one order spread out instead of colliding again. */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(250, 5 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
 
 /**
  * Refunds part or all of a purchase, idempotent on refundId. Concurrent refunds of one order serialize on the
@@ -85,6 +91,7 @@ export async function refundPurchase(
       return outcome.existing.fingerprint === fingerprint ? { kind: 'replayed', refund: outcome.existing } : { kind: 'conflict', existing: outcome.existing };
     }
     // purchase-changed: another refund landed first; decide again on fresh state.
+    await backoff(attempt);
   }
   throw new Error(`refund of order ${command.orderId} kept conflicting after ${MAX_CONCURRENT_ATTEMPTS} attempts`);
 }

@@ -13,7 +13,7 @@ declare global {
   var __DYNAMODB_LOCAL__: RunningDynamoDbLocal | undefined;
 }
 
-export default async function globalSetup(): Promise<void> {
+export async function setup(): Promise<void> {
   const port = await freePort();
   const running = await startDynamoDbLocal({ port });
   globalThis.__DYNAMODB_LOCAL__ = running;
@@ -22,6 +22,8 @@ export default async function globalSetup(): Promise<void> {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
+    // Handlers log every request; keep test output readable unless asked (TEST_LOGS=1).
+    LOG_LEVEL: process.env.TEST_LOGS ? 'INFO' : 'SILENT',
   });
   for (const table of Object.keys(topology.tables) as TableName[]) {
     process.env[topology.tables[table].envVar] = physicalTableName(TEST_STAGE, table);
@@ -37,4 +39,8 @@ export default async function globalSetup(): Promise<void> {
     ),
   );
   client.destroy();
+}
+
+export async function teardown(): Promise<void> {
+  await globalThis.__DYNAMODB_LOCAL__?.stop();
 }
