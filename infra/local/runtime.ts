@@ -7,7 +7,8 @@ import { API_KEY_AUTHORIZER_CACHE_SECONDS, eventBusName, LOCAL_TOKEN_AUDIENCE, p
 import type { Access } from '../topology-types';
 import { LocalAdmin } from './admin';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
-import { LocalEventBus, PutEventsValidationError, type PutEventsEntry } from './event-bus';
+import { LocalEventBus } from './event-bus';
+import { createEventBridgeServer } from './event-bus-server';
 import { HttpGateway } from './http-gateway';
 import { LocalIssuer } from './issuer';
 import { Journal } from './journal';
@@ -101,7 +102,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     );
     stoppers.push(() => bus.stop());
 
-    const eventBridgeServer = await listen(createServer((request, response) => void serveEventBridge(bus, request, response)), options.host, options.eventBridgePort);
+    const eventBridgeServer = await listen(createEventBridgeServer(bus), options.host, options.eventBridgePort);
     stoppers.push(() => closeServer(eventBridgeServer));
 
     const gateway = new HttpGateway({
@@ -274,27 +275,3 @@ async function serveApi(gateway: HttpGateway, admin: LocalAdmin, request: Incomi
     }
   }
 }
-
-/** The EventBridge PutEvents wire protocol (AWS JSON 1.1), so the relay uses the real SDK client locally too. */
-async function serveEventBridge(bus: LocalEventBus, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const reply = (status: number, body: unknown) => {
-    response.statusCode = status;
-    response.setHeader('content-type', 'application/x-amz-json-1.1');
-    response.setHeader('x-amzn-requestid', crypto.randomUUID());
-    response.end(JSON.stringify(body));
-  };
-  try {
-    const target = request.headers['x-amz-target'];
-    const body = await readBody(request, 1024 * 1024);
-    if (target !== 'AWSEvents.PutEvents') {
-      return reply(400, { __type: 'UnknownOperationException', message: `The local event bus supports PutEvents only (got ${String(target)})` });
-    }
-    const input = JSON.parse(body.toString('utf8') || '{}') as { Entries?: PutEventsEntry[] };
-    reply(200, await bus.putEvents(input.Entries ?? []));
-  } catch (error) {
-    if (error instanceof PutEventsValidationError) return reply(400, { __type: 'ValidationException', message: error.message });
-    runtimeLog('ERROR', 'event-bus', 'PutEvents failed', errorFields(error));
-    reply(500, { __type: 'InternalException', message: 'Internal error' });
-  }
-}
-
