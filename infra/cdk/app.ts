@@ -1,4 +1,4 @@
-import { App, Aspects, Tags, Validations } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { resolve } from 'node:path';
 import { APP_NAME, topology, type AppTopology } from '../topology';
@@ -37,8 +37,7 @@ export function buildApp(options: { outdir?: string; context?: Record<string, un
   Tags.of(app).add('application', APP_NAME);
   Tags.of(app).add('stage', config.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  acknowledgeFindings(stateful, stateless);
-  void Aspects;
+  acknowledgeFindings(stateful, stateless, declaration);
   return { app, stateful, stateless, config };
 }
 

@@ -1,5 +1,6 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnStage, HttpApi, HttpMethod, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { CfnStage, HttpMethod} from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnAuthorizer, HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -141,6 +142,10 @@ export class StatelessStack extends Stack {
         integration: integration(route.function),
         ...(kind === 'none' ? {} : { authorizer: authorizers[kind] }),
       });
+    }
+    // With caching off, the shared authorizer takes no identity source: omit the property rather than send [].
+    for (const child of api.node.findAll()) {
+      if (child instanceof CfnAuthorizer && child.name === 'storefront-or-token') child.addPropertyDeletionOverride('IdentitySource');
     }
     return api;
   }

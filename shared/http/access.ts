@@ -1,6 +1,7 @@
 import { topology } from '../../infra/topology';
 import { routeKey, type Access } from '../../infra/topology-types';
-import { HttpProblem, Problems } from './problem';
+import type { HttpProblem} from './problem';
+import { Problems } from './problem';
 import type { Principal } from './principal';
 
 /** Route access comes only from the topology: one declaration per route, enforced here for every handler. */

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { createLogger } from '../logger';
 import { accessProblem, declaredAccess } from './access';
 import { fieldErrorsFromZod, HttpProblem, PROBLEM_CONTENT_TYPE, Problems } from './problem';

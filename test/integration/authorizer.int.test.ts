@@ -41,7 +41,7 @@ function authorizerEvent(headers: Record<string, string>): APIGatewayRequestAuth
     rawQueryString: '',
     headers,
     requestContext: {} as APIGatewayRequestAuthorizerEventV2['requestContext'],
-  } as APIGatewayRequestAuthorizerEventV2;
+  } as unknown as APIGatewayRequestAuthorizerEventV2;
 }
 
 const authorize = (headers: Record<string, string>) => (handler as unknown as (e: unknown, c: unknown) => Promise<{ isAuthorized: boolean; context?: Record<string, string> }>)(authorizerEvent(headers), lambdaContext());
@@ -86,7 +86,7 @@ describe('authorizer: customer and marketer tokens', () => {
     const key = await import('jose').then(({ generateKeyPair }) => generateKeyPair('RS256'));
     const noSubject = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setIssuer(String(process.env.JWT_ISSUER)).setAudience(AUDIENCE).setExpirationTime('5m').sign(key.privateKey);
 
-    const cases = [
+    const cases: Record<string, string>[] = [
       {},
       { authorization: `Bearer ${expired.token}` },
       { authorization: `Bearer ${forged.token}` },

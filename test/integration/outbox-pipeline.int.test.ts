@@ -49,7 +49,7 @@ beforeAll(async () => {
     dynamo,
     new DynamoDBStreamsClient({ endpoint: process.env.DYNAMODB_ENDPOINT }),
     journal,
-    (_name, event) => relay(event as never, lambdaContext() as never),
+    (_name, event) => (relay as (event: unknown, context: unknown) => Promise<unknown>)(event, lambdaContext()),
     { pollIntervalMs: 50, retryDelayMs: 50, region: 'us-east-1' },
   );
   poller.start();

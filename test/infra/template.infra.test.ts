@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template, Match } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../infra/cdk/app';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, topology, type AppTopology, type TableName } from '../../infra/topology';
+import { authorizerKindFor, routeKey, type Access } from '../../infra/topology-types';
+import { PurchaseRecorded } from '../../events/purchase-recorded';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+/**
+ * The synthesized CloudFormation has exactly the topology's tables, routes, rules, stream mappings and schedules,
+ * and synthesis (with cdk-nag and the built-in template validation) passes offline.
+ */
+const outdir = mkdtempSync(join(tmpdir(), 'loyalty-synth-'));
+const { app, stateful, stateless } = buildApp({ outdir, context: { stage: 'test' } });
+const assembly = app.synth();
+const statefulTemplate = Template.fromStack(stateful);
+const statelessTemplate = Template.fromStack(stateless);
+
+const resourcesOf = (template: Template, type: string) => Object.values(template.findResources(type)) as { Properties: Record<string, unknown> }[];
+
+describe('synthesized template ↔ topology', () => {
+  it('has exactly the declared tables, keyed, indexed, streamed and protected as declared', () => {
+    const tables = resourcesOf(statefulTemplate, 'AWS::DynamoDB::GlobalTable');
+    expect(tables.map((table) => table.Properties.TableName).sort()).toEqual(
+      (Object.keys(topology.tables) as TableName[]).map((name) => physicalTableName('test', name)).sort(),
+    );
+    for (const name of Object.keys(topology.tables) as TableName[]) {
+      const declaration = topology.tables[name] as AppTopology['tables'][TableName] & {
+        indexes?: readonly { name: string }[];
+        stream?: boolean;
+        timeToLiveAttribute?: string;
+      };
+      const table = tables.find((candidate) => candidate.Properties.TableName === physicalTableName('test', name));
+      const properties = (table?.Properties ?? {}) as Record<string, unknown>;
+      expect((properties.KeySchema as { AttributeName: string }[]).map((key) => key.AttributeName)).toEqual(
+        [declaration.partitionKey.name, ...(declaration.sortKey ? [declaration.sortKey.name] : [])],
+      );
+      expect(((properties.GlobalSecondaryIndexes ?? []) as { IndexName: string }[]).map((index) => index.IndexName)).toEqual(
+        (declaration.indexes ?? []).map((index) => index.name),
+      );
+      expect(Boolean(properties.StreamSpecification)).toBe(Boolean(declaration.stream));
+      if (declaration.stream) expect(properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+      expect((properties.TimeToLiveSpecification as { AttributeName?: string } | undefined)?.AttributeName).toBe(declaration.timeToLiveAttribute);
+      expect(properties.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(properties.SSESpecification).toMatchObject({ SSEEnabled: true });
+      expect(JSON.stringify(properties.Replicas)).toContain('"PointInTimeRecoveryEnabled":true');
+    }
+  });
+
+  it('has exactly the declared routes plus $default, each with the authorizer its access implies', () => {
+    const routes = resourcesOf(statelessTemplate, 'AWS::ApiGatewayV2::Route');
+    const authorizers = statelessTemplate.findResources('AWS::ApiGatewayV2::Authorizer');
+    const authorizerKindById = new Map(
+      Object.entries(authorizers).map(([logicalId, resource]) => {
+        const properties = (resource as { Properties: Record<string, unknown> }).Properties;
+        const kind = properties.AuthorizerType === 'JWT' ? 'jwt' : (properties.IdentitySource as string[] | undefined)?.length ? 'apiKey' : 'credentials';
+        return [logicalId, kind];
+      }),
+    );
+    const actual = routes.map((route) => {
+      const properties = route.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: { Ref: string } };
+      return [properties.RouteKey, properties.AuthorizerId ? authorizerKindById.get(properties.AuthorizerId.Ref) : 'none'];
+    });
+    const expected = [['$default', 'none'], ...topology.routes.map((route) => [routeKey(route), authorizerKindFor(route.access as readonly Access[])])];
+    expect(actual.sort()).toEqual(expected.sort());
+  });
+
+  it('configures the API-key authorizer with its identity source and cache TTL, and the shared one without cache', () => {
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['$request.header.x-api-key'],
+      AuthorizerResultTtlInSeconds: API_KEY_AUTHORIZER_CACHE_SECONDS,
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+    });
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerResultTtlInSeconds: 0,
+      IdentitySource: Match.absent(),
+    });
+  });
+
+  it('has one rule per subscription with the contract\'s pattern, an explicit retry policy and a DLQ, and async settings on the target', () => {
+    const rules = resourcesOf(statelessTemplate, 'AWS::Events::Rule');
+    expect(rules.map((rule) => rule.Properties.Name).sort()).toEqual(topology.subscriptions.map((subscription) => `loyalty-loop-test-${subscription.name}`).sort());
+    for (const subscription of topology.subscriptions) {
+      const rule = rules.find((candidate) => candidate.Properties.Name === `loyalty-loop-test-${subscription.name}`);
+      expect(rule?.Properties.EventPattern).toEqual(subscription.event.pattern);
+      const [target] = rule?.Properties.Targets as { RetryPolicy: unknown; DeadLetterConfig: unknown }[];
+      expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
+      expect(target?.DeadLetterConfig).toBeDefined();
+    }
+    statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('maps each declared stream to its function with partial batch failures and an on-failure destination', () => {
+    const mappings = resourcesOf(statelessTemplate, 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(topology.streams.length);
+    for (const mapping of mappings) {
+      expect(mapping.Properties).toMatchObject({
+        StartingPosition: 'TRIM_HORIZON',
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: topology.streams[0]?.maxRetryAttempts,
+        DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+      });
+    }
+  });
+
+  it('has exactly the declared schedules', () => {
+    expect(resourcesOf(statelessTemplate, 'AWS::Scheduler::Schedule')).toHaveLength(topology.schedules.length);
+  });
+
+  it('builds every function with the platform defaults: nodejs22.x on arm64, tracing, JSON logs, its own log group', () => {
+    const functions = resourcesOf(statelessTemplate, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(Object.keys(topology.functions).length);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', LogGroup: expect.anything() }),
+      });
+    }
+    for (const group of resourcesOf(statelessTemplate, 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('grants each function only its declared tables, and publishing only to the relay', () => {
+    const policies = resourcesOf(statelessTemplate, 'AWS::IAM::Policy').map((policy) => JSON.stringify(policy.Properties));
+    const mentioning = (text: string) => policies.filter((policy) => policy.includes(text)).length;
+    expect(mentioning('events:PutEvents')).toBe(1);
+    expect(policies.some((policy) => policy.includes('index/*'))).toBe(false);
+    expect(mentioning('dynamodb:PutItem')).toBe(
+      Object.values(topology.functions).filter((fn) => Object.values((fn as { tables?: Record<string, string> }).tables ?? {}).includes('readWrite')).length,
+    );
+  });
+
+  it('keeps tables and queues in the stateful stack only, with an archive on the bus', () => {
+    expect(Object.keys(statelessTemplate.findResources('AWS::DynamoDB::GlobalTable'))).toHaveLength(0);
+    expect(Object.keys(statelessTemplate.findResources('AWS::SQS::Queue'))).toHaveLength(0);
+    statefulTemplate.resourceCountIs('AWS::Events::Archive', 1);
+    statefulTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' })]) },
+    });
+  });
+
+  it('passes cdk-nag (AwsSolutions and Serverless) with every acknowledgement carrying a reason', () => {
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; conclusion: string; violations: unknown[] }[];
+    };
+    expect(report.pluginReports.map((plugin) => [plugin.pluginName, plugin.conclusion, plugin.violations.length])).toEqual([
+      ['AwsSolutions', 'success', 0],
+      ['Serverless', 'success', 0],
+    ]);
+    const metadata = JSON.stringify(assembly.manifest.artifacts);
+    expect(metadata).not.toContain('"reason":""');
+  });
+});
+
+describe('production stage', () => {
+  it('retains and protects data', () => {
+    const prod = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-prod-')), context: { stage: 'prod' } });
+    const template = Template.fromStack(prod.stateful);
+    for (const [, table] of Object.entries(template.findResources('AWS::DynamoDB::GlobalTable'))) {
+      expect((table as { DeletionPolicy: string }).DeletionPolicy).toBe('Retain');
+      expect(JSON.stringify(table)).toContain('"DeletionProtectionEnabled":true');
+    }
+  });
+
+  it('uses an external OIDC issuer instead of the user pool when configured', () => {
+    const external = buildApp({
+      outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-oidc-')),
+      context: { stage: 'ext', jwtIssuer: 'https://id.example.com', jwtAudience: 'loyalty' },
+    });
+    Template.fromStack(external.stateful).resourceCountIs('AWS::Cognito::UserPool', 0);
+    expect(JSON.stringify(Template.fromStack(external.stateless).toJSON())).toContain('https://id.example.com/.well-known/jwks.json');
+  });
+});
+
+describe('topology shapes the CDK app', () => {
+  it('synthesizes JWT-only routes and schedules when a topology declares them', () => {
+    const extended = {
+      ...topology,
+      routes: [...topology.routes, { method: 'GET', path: '/v1/marketing/report', function: 'health', access: ['marketer'] }],
+      schedules: [{ name: 'nightly-check', function: 'trackCustomerActivity', expression: 'cron(0 3 * * ? *)', description: 'test schedule' }],
+      subscriptions: [...topology.subscriptions],
+    } as unknown as AppTopology;
+    const built = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-ext-')), context: { stage: 'shape' }, topology: extended });
+    const template = Template.fromStack(built.stateless);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'loyalty-loop-shape-nightly-check',
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      Target: Match.objectLike({ Input: Match.stringLikeRegexp('scheduledTime') }),
+    });
+    void PurchaseRecorded;
+  });
+});
