@@ -1,0 +1,134 @@
+import { api, eventually, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+
+/**
+ * The system as a user meets it: `npm start` (in memory), keys and tokens from the `loyalty` CLI, HTTP calls,
+ * events through the stream relay and the local bus to a subscribed consumer.
+ */
+let runtime: RuntimeProcess;
+let key: string;
+
+interface JournalItem {
+  event: { id: string; 'detail-type': string; detail: { metadata: { eventId: string }; data: Record<string, unknown> } };
+  deliveries: { function: string; status: string; attempts: number }[];
+}
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess();
+  key = (JSON.parse(await runtime.cli('keys', 'create', '--store', 's1', '--json')) as { key: string }).key;
+}, 90_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const storefront = () => ({ 'x-api-key': key });
+
+describe('purchases over HTTP on the local runtime', () => {
+  const purchase = { orderId: 'e2e-1', customerId: 'cust-1', amount: '404.95', currency: 'USD', email: 'shopper@example.com' };
+
+  it('answers the health check', async () => {
+    const health = await api(runtime.url, 'GET', '/v1/health');
+    expect(health.status).toBe(200);
+    expect(health.body.status).toBe('ok');
+  });
+
+  it('records a purchase (201), replays it (200, same body), and refuses a conflicting replay (409)', async () => {
+    const created = await api(runtime.url, 'POST', '/v1/purchases', { body: purchase, headers: storefront() });
+    expect(created.status).toBe(201);
+    const replay = await api(runtime.url, 'POST', '/v1/purchases', { body: purchase, headers: storefront() });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(created.body);
+    const conflict = await api(runtime.url, 'POST', '/v1/purchases', { body: { ...purchase, amount: '1.00' }, headers: storefront() });
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('names the field at fault in malformed bodies', async () => {
+    const cases: [Record<string, unknown> | undefined, string | undefined, string][] = [
+      [{ ...purchase, orderId: 'e2e-bad', amount: '1.999' }, undefined, '/amount'],
+      [{ ...purchase, orderId: 'e2e-bad', currency: 'XXX' }, undefined, '/currency'],
+      [{ ...purchase, orderId: 'e2e-bad', customerId: 42 }, undefined, '/customerId'],
+      [undefined, '{"orderId": "x",', ''],
+    ];
+    for (const [body, rawBody, pointer] of cases) {
+      const response = await api(runtime.url, 'POST', '/v1/purchases', { ...(body ? { body } : { rawBody }), headers: storefront() });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect((response.body.errors as { pointer: string }[]).map((error) => error.pointer)).toContain(pointer);
+    }
+  });
+
+  it('answers 401 without a key and 403 for a key revoked before its first use', async () => {
+    expect((await api(runtime.url, 'POST', '/v1/purchases', { body: purchase })).status).toBe(401);
+    const spare = JSON.parse(await runtime.cli('keys', 'create', '--store', 's1', '--json')) as { key: string; keyId: string };
+    await runtime.cli('keys', 'revoke', spare.keyId);
+    expect((await api(runtime.url, 'POST', '/v1/purchases', { body: purchase, headers: { 'x-api-key': spare.key } })).status).toBe(403);
+    expect(await runtime.cli('keys', 'list', '--store', 's1')).toContain('revoked');
+  });
+
+  it('answers unknown routes 404 and wrong methods 405 with problem+json', async () => {
+    const missing = await api(runtime.url, 'GET', '/v1/nowhere');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+    const wrongMethod = await api(runtime.url, 'PUT', '/v1/purchases', { headers: storefront() });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+  });
+
+  it('lets customers read only their own purchases with a token from the CLI', async () => {
+    const own = (await runtime.cli('token', '--customer', 'cust-1')).trim();
+    const other = (await runtime.cli('token', '--customer', 'someone-else')).trim();
+    const mine = await api(runtime.url, 'GET', '/v1/customers/cust-1/purchases', { headers: { authorization: `Bearer ${own}` } });
+    expect(mine.status).toBe(200);
+    expect((mine.body.items as { orderId: string }[]).map((item) => item.orderId)).toContain('e2e-1');
+    expect((await api(runtime.url, 'GET', '/v1/customers/cust-1/purchases', { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
+    expect((await api(runtime.url, 'GET', '/v1/customers/cust-1/purchases', { headers: { authorization: `Bearer ${own}x` } })).status).toBe(401);
+    const marketer = (await runtime.cli('token', '--marketer', 'ana')).trim();
+    expect((await api(runtime.url, 'GET', '/v1/customers/cust-1/purchases', { headers: { authorization: `Bearer ${marketer}` } })).status).toBe(200);
+  });
+});
+
+describe('events on the local runtime', () => {
+  const journal = async (detailType: string) =>
+    (await api(runtime.url, 'GET', `/_local/events?detailType=${detailType}&limit=100`)).body.items as JournalItem[];
+
+  it('delivers PurchaseRecorded to its subscribed consumer, visible in the journal and the CLI', async () => {
+    const delivered = await eventually(async () => {
+      const item = (await journal('PurchaseRecorded')).find((candidate) => candidate.event.detail.data.orderId === 'e2e-1');
+      return item?.deliveries.some((delivery) => delivery.function === 'trackCustomerActivity' && delivery.status === 'delivered') ? item : undefined;
+    });
+    expect(delivered.event.detail.metadata.eventId).toBe('purchase-recorded:s1:e2e-1');
+    expect(await runtime.cli('events', '--detail-type', 'PurchaseRecorded')).toMatch(/PurchaseRecorded\s+purchase-recorded:s1:e2e-1\s+→ trackCustomerActivity:delivered/);
+    const activity = await api(runtime.url, 'GET', '/v1/customers/cust-1/activity', { headers: storefront() });
+    expect(activity.body).toMatchObject({ orderCount: 1, spend: [expect.objectContaining({ spentMinor: 40495 })] });
+  });
+
+  it('has its effect once when the same event is delivered again', async () => {
+    const [original] = (await journal('PurchaseRecorded')).filter((candidate) => candidate.event.detail.data.orderId === 'e2e-1');
+    const entry = { Source: 'loyalty-loop.purchases', DetailType: 'PurchaseRecorded', Detail: JSON.stringify(original?.event.detail), EventBusName: 'loyalty-loop-local' };
+    for (let copy = 0; copy < 3; copy++) {
+      const response = await fetch(runtime.eventBridgeUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+        body: JSON.stringify({ Entries: [entry, entry] }),
+      });
+      expect(((await response.json()) as { FailedEntryCount: number }).FailedEntryCount).toBe(0);
+    }
+    await eventually(async () => {
+      const copies = (await journal('PurchaseRecorded')).filter((candidate) => candidate.event.detail.data.orderId === 'e2e-1');
+      return copies.length === 7 && copies.every((copy) => copy.deliveries.every((delivery) => delivery.status === 'delivered')) ? true : undefined;
+    });
+    const activity = await api(runtime.url, 'GET', '/v1/customers/cust-1/activity', { headers: storefront() });
+    expect(activity.body).toMatchObject({ orderCount: 1, spend: [expect.objectContaining({ spentMinor: 40495 })] });
+  });
+
+  it('relays refunds too', async () => {
+    const refund = await api(runtime.url, 'POST', '/v1/purchases/e2e-1/refunds', { body: { refundId: 'r-1', amount: '4.95' }, headers: storefront() });
+    expect(refund.status).toBe(201);
+    const activity = await eventually(async () => {
+      const response = await api(runtime.url, 'GET', '/v1/customers/cust-1/activity', { headers: storefront() });
+      return response.body.refundCount === 1 ? response.body : undefined;
+    });
+    expect(activity.spend).toEqual([expect.objectContaining({ refundedMinor: 495, netMinor: 40000 })]);
+  });
+});
