@@ -11,7 +11,12 @@ import { StatelessStack } from './stateless-stack';
 export function buildApp(options: { outdir?: string; context?: Record<string, unknown>; topology?: AppTopology } = {}) {
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
-    context: { '@aws-cdk/core:validateAgainstDefaultRules': true, ...options.context },
+    context: {
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      // Strong references: the stateful stack cannot drop an export (a table, a queue) the stateless stack uses.
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+      ...options.context,
+    },
   });
   const config = stageConfigFrom((key) => app.node.tryGetContext(key));
   const declaration = options.topology ?? topology;
