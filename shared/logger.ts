@@ -14,3 +14,22 @@ const EMAIL = /([^@\s]{1,2})[^@\s]*@([^\s]+)/g;
 export function maskEmail(value: string): string {
   return value.replace(EMAIL, (_match, head: string, domain: string) => `${head}***@${domain}`);
 }
+
+/** Masks emails inside URL path segments (customer ids may be emails), keeping the path readable. */
+export function maskEmailsInPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => {
+      const decoded = safeDecode(segment);
+      return decoded.includes('@') ? maskEmail(decoded) : segment;
+    })
+    .join('/');
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -36,7 +36,18 @@ export function compileEventPattern(pattern: unknown): EventMatcher {
   if (!isObject(pattern)) throw new InvalidEventPatternError('Filter is not an object');
   if (Object.keys(pattern).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
   const compiled = compileObject(pattern, '');
-  return { matches: (event) => evaluate(compiled, flattenEvent(event)) };
+  // Only the event paths a pattern can look at are collected (and their dotted prefixes walked into).
+  const leafPaths = new Set<string>();
+  const collect = (node: CompiledPattern) => {
+    for (const leaf of node.leaves) leafPaths.add(leaf.path);
+    for (const branches of node.ors) branches.forEach(collect);
+  };
+  collect(compiled);
+  const prefixes = new Set<string>();
+  for (const path of leafPaths) {
+    for (let index = path.indexOf('.'); index !== -1; index = path.indexOf('.', index + 1)) prefixes.add(path.slice(0, index));
+  }
+  return { matches: (event) => evaluate(compiled, flattenEvent(event, leafPaths, prefixes)) };
 }
 
 function compileObject(pattern: Record<string, unknown>, prefix: string): CompiledPattern {
@@ -300,14 +311,18 @@ function scalarEquals(a: Scalar, b: Scalar): boolean {
   return a === b;
 }
 
-function flattenEvent(event: unknown): Map<string, Scalar[]> {
+function flattenEvent(event: unknown, leafPaths: ReadonlySet<string>, prefixes: ReadonlySet<string>): Map<string, Scalar[]> {
   const values = new Map<string, Scalar[]>();
   const visit = (node: unknown, path: string) => {
     if (Array.isArray(node)) {
       for (const element of node) visit(element, path);
     } else if (isObject(node)) {
-      for (const [key, child] of Object.entries(node)) visit(child, path === '' ? key : `${path}.${key}`);
-    } else if (path !== '') {
+      for (const key in node) {
+        const childPath = path === '' ? key : `${path}.${key}`;
+        // Keys may themselves contain dots ("state.status"), so test the joined path, not the key.
+        if (leafPaths.has(childPath) || prefixes.has(childPath) || key.includes('.')) visit(node[key], childPath);
+      }
+    } else if (path !== '' && leafPaths.has(path)) {
       const list = values.get(path) ?? [];
       list.push(node as Scalar);
       values.set(path, list);

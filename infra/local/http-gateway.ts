@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
 import { compileRoutes } from '../../shared/http/route-matching';
 import { authorizerKindFor, routeKey as routeKeyOf, type Access, type AuthorizerKind } from '../topology-types';
+import { maskEmailsInPath } from '../../shared/logger';
 import { errorFields, runtimeLog } from './log';
 
 /**
@@ -87,7 +88,7 @@ export class HttpGateway {
         requestId,
       );
     } finally {
-      runtimeLog('INFO', 'gateway', 'request', { method, path: rawPath, routeKey, status, requestId, durationMs: Math.round(performance.now() - started) });
+      runtimeLog('INFO', 'gateway', 'request', { method, path: maskEmailsInPath(rawPath), routeKey, status, requestId, durationMs: Math.round(performance.now() - started) });
     }
   }
 

@@ -48,3 +48,12 @@ describe('principals', () => {
     expect(principalFromAuthorizerContext({}).kind).toBe('anonymous');
   });
 });
+
+describe('personal data in logs', () => {
+  it('masks emails in paths and text', async () => {
+    const { maskEmail, maskEmailsInPath } = await import('../../shared/logger');
+    expect(maskEmailsInPath('/v1/customers/jo.doe%40example.com/purchases')).toBe('/v1/customers/jo***@example.com/purchases');
+    expect(maskEmailsInPath('/v1/customers/c-42/purchases')).toBe('/v1/customers/c-42/purchases');
+    expect(maskEmail('contact shopper@example.com now')).toBe('contact sh***@example.com now');
+  });
+});
