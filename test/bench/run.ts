@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -78,6 +78,7 @@ async function bundles(): Promise<void> {
     process.stdout.write(`  ${name.padEnd(24)} ${check(`${name} bundle KiB`, sizeKiB, targets.bundleKiB).padEnd(28)} init p50 ${check(`${name} init ms`, initP50, targets.initMsP50)}\n`);
   }
   results.bundles = rows;
+  rmSync(outdir, { recursive: true, force: true });
 }
 
 async function runtimeLoad(): Promise<void> {

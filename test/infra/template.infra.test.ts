@@ -1,17 +1,26 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync as makeTempDir, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/cdk/app';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, topology, type AppTopology, type TableName } from '../../infra/topology';
 import { authorizerKindFor, routeKey, type Access } from '../../infra/topology-types';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 /**
  * The synthesized CloudFormation has exactly the topology's tables, routes, rules, stream mappings and schedules,
  * and synthesis (with cdk-nag and the built-in template validation) passes offline.
  */
+const outdirs: string[] = [];
+function mkdtempSync(prefix: string): string {
+  const dir = makeTempDir(prefix);
+  outdirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
 const outdir = mkdtempSync(join(tmpdir(), 'loyalty-synth-'));
 const { app, stateful, stateless } = buildApp({ outdir, context: { stage: 'test' } });
 const assembly = app.synth();
