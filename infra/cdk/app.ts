@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { resolve } from 'node:path';
+import { resolve, dirname } from 'node:path';
 import { APP_NAME, topology, type AppTopology } from '../topology';
 import { acknowledgeFindings } from './nag-acknowledgements';
 import { stageConfigFrom } from './stage-config';
@@ -35,7 +36,7 @@ export function buildApp(options: { outdir?: string; context?: Record<string, un
     topology: declaration,
     config,
     stateful,
-    repositoryRoot: resolve(import.meta.dirname, '../..'),
+    repositoryRoot: resolve(dirname(fileURLToPath(import.meta.url)), '../..'),
     env,
   });
   stateless.addStackDependency(stateful);

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolve, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRuntime } from './runtime';
 import { errorFields, runtimeLog } from './log';
@@ -22,7 +23,7 @@ const port = (name: string, fallback: number) => {
 };
 
 async function main(): Promise<void> {
-  const root = resolve(import.meta.dirname, '../..');
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
   const runtime = await startRuntime({
     host: process.env.HOST ?? '127.0.0.1',
     port: port('PORT', 3000),

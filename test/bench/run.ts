@@ -1,7 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { build } from 'esbuild';
 import { compileEventPattern } from '../../infra/local/event-pattern';
 import { topology, type FunctionName } from '../../infra/topology';
@@ -16,7 +17,7 @@ import { startRuntimeProcess, api } from '../support/runtime-process';
  * 3. Event-pattern matching throughput of the local bus.
  * Results go to stdout and .bench/results.json; a missed target exits 1.
  */
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const targets = {
   bundleKiB: 1024,
   initMsP50: 400,

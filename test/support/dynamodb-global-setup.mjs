@@ -1,6 +1,8 @@
-// Jest loads global setup as native ESM; tsx lets it import the TypeScript lifecycle module.
+// Jest loads global setup as JavaScript; tsx lets it import the TypeScript lifecycle module.
 import { register } from 'tsx/esm/api';
 
-register();
-const { setup } = await import('./dynamodb-local-lifecycle.ts');
-export default setup;
+export default async function globalSetup() {
+  register();
+  const { setup } = await import('./dynamodb-local-lifecycle.ts');
+  await setup();
+}

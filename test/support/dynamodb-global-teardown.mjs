@@ -1,5 +1,7 @@
 import { register } from 'tsx/esm/api';
 
-register();
-const { teardown } = await import('./dynamodb-local-lifecycle.ts');
-export default teardown;
+export default async function globalTeardown() {
+  register();
+  const { teardown } = await import('./dynamodb-local-lifecycle.ts');
+  await teardown();
+}

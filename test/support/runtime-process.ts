@@ -1,5 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { resolve, dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, portIsFree } from '../../infra/local/dynamodb-local';
 
@@ -7,7 +8,7 @@ import { freePort, portIsFree } from '../../infra/local/dynamodb-local';
  * The local runtime as a user runs it: a separate process started the way `npm start` starts it, on free ports,
  * driven over HTTP and through the `loyalty` CLI.
  */
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const run = promisify(execFile);
 
 export interface RuntimeProcess {
