@@ -28,3 +28,20 @@ describe('event contracts', () => {
     }
   });
 });
+
+describe('the local bus at start', () => {
+  it('rejects an invalid rule pattern with EventBridge\'s reason', async () => {
+    const { LocalEventBus } = await import('../../infra/local/event-bus');
+    const create = (pattern: unknown) =>
+      new LocalEventBus([{ name: 'r', pattern, function: 'f', retryAttempts: 2, maxEventAgeSeconds: 60 }], {} as never, async () => undefined, {
+        busName: 'b',
+        region: 'us-east-1',
+        account: '1',
+        retryBaseDelayMs: 1,
+        now: () => new Date(),
+      });
+    expect(() => create({ source: 'not-a-list' })).toThrow(/Event pattern is not valid. Reason: "source" must be an object or an array/);
+    expect(() => create({ detail: { n: [{ numeric: ['>', 'x'] }] } })).toThrow(/Event pattern is not valid/);
+    expect(() => create({ source: ['ok'] })).not.toThrow();
+  });
+});
