@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../shared/aws/query';
 import { isConditionalCheckFailure } from '../../shared/aws/transactions';
 import type { ApiKeyRecord } from './domain/api-keys';
 
@@ -51,22 +52,13 @@ export class IdentityRepository {
   }
 
   async listApiKeys(storeId: string): Promise<ApiKeyRecord[]> {
-    const records: ApiKeyRecord[] = [];
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': storePk(storeId), ':prefix': 'APIKEY#' },
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      records.push(...(page.Items ?? []).map(toApiKey));
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey);
-    return records;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': storePk(storeId), ':prefix': 'APIKEY#' },
+    });
+    return items.map(toApiKey);
   }
 
   /** Revokes a key; revoking twice is harmless. Returns undefined for an unknown key id. */

@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
+import { queryAll } from '../../shared/aws/query';
 import { cancellationReasons, isConditionalCheckFailure } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, type Page } from '../../shared/domain/pagination';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
@@ -70,21 +71,12 @@ export class PurchasesRepository {
 
   /** The purchase with its refunds: one Query over the order's item collection. */
   async getPurchase(storeId: string, orderId: string): Promise<{ purchase: Purchase; refunds: Refund[] } | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': orderKey(storeId, orderId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': orderKey(storeId, orderId) },
+      ConsistentRead: true,
+    });
     const purchaseItem = items.find((item) => item.sk === PURCHASE_SK);
     if (!purchaseItem) return undefined;
     const refunds = items

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '../../events/contract';
+import { queryAll } from '../../shared/aws/query';
 
 /**
  * The local runtime's own durable state, kept in DynamoDB Local beside the application tables (so it survives
@@ -175,22 +176,7 @@ export class Journal {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'CHECKPOINT', sk: table, shardId, sequenceNumber } }));
   }
 
-  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ExclusiveStartKey: exclusiveStartKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      exclusiveStartKey = page.LastEvaluatedKey;
-    } while (exclusiveStartKey);
-    return items;
+  private queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
   }
 }
