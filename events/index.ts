@@ -1,8 +1,41 @@
+import { PointsAdjusted } from './points-adjusted';
+import { PointsEarned } from './points-earned';
+import { PointsExpired } from './points-expired';
+import { PointsExpiringSoon } from './points-expiring-soon';
+import { PointsReleased } from './points-released';
+import { PointsReversed } from './points-reversed';
 import { PurchaseRecorded } from './purchase-recorded';
 import { PurchaseRefunded } from './purchase-refunded';
+import { RedemptionCancelled } from './redemption-cancelled';
+import { RewardRedeemed } from './reward-redeemed';
+import { TierChanged } from './tier-changed';
 
-export { PurchaseRecorded, PurchaseRefunded };
+export {
+  PointsAdjusted,
+  PointsEarned,
+  PointsExpired,
+  PointsExpiringSoon,
+  PointsReleased,
+  PointsReversed,
+  PurchaseRecorded,
+  PurchaseRefunded,
+  RedemptionCancelled,
+  RewardRedeemed,
+  TierChanged,
+};
 export type { EventContract, EventDetail, EventEnvelope, EventPattern } from './contract';
 
 /** Every contract, for catalogue checks (unique detail-types, valid examples). */
-export const allEvents = [PurchaseRecorded, PurchaseRefunded] as const;
+export const allEvents = [
+  PurchaseRecorded,
+  PurchaseRefunded,
+  PointsEarned,
+  PointsReversed,
+  PointsReleased,
+  PointsExpired,
+  PointsExpiringSoon,
+  PointsAdjusted,
+  RewardRedeemed,
+  RedemptionCancelled,
+  TierChanged,
+] as const;

@@ -34,6 +34,19 @@ export const topology = {
       timeToLiveAttribute: 'expiresAt',
       envVar: 'CUSTOMERS_TABLE_NAME',
     },
+    loyalty: {
+      partitionKey: { name: 'pk', type: S },
+      sortKey: { name: 'sk', type: S },
+      indexes: [
+        // The due-time index the schedules page through: DUE#<kind>#<shard>, sorted by due time.
+        { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: S }, sortKey: { name: 'gsi1sk', type: S } },
+        // A customer's redemptions, newest first.
+        { name: 'gsi2', partitionKey: { name: 'gsi2pk', type: S }, sortKey: { name: 'gsi2sk', type: S } },
+      ],
+      stream: true,
+      timeToLiveAttribute: 'expiresAt',
+      envVar: 'LOYALTY_TABLE_NAME',
+    },
   },
   functions: {
     authorizer: {
@@ -105,6 +118,111 @@ export const topology = {
       timeoutSeconds: 10,
       tables: { customers: 'read' },
     },
+    getProgram: {
+      entry: 'functions/loyalty/get-program.handler.ts',
+      description: 'GET /v1/program',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'read' },
+    },
+    putProgram: {
+      entry: 'functions/loyalty/put-program.handler.ts',
+      description: 'PUT /v1/program',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'readWrite' },
+    },
+    getLoyaltyBalance: {
+      entry: 'functions/loyalty/get-balance.handler.ts',
+      description: 'GET /v1/customers/{customerId}/loyalty',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'read' },
+    },
+    getLedger: {
+      entry: 'functions/loyalty/get-ledger.handler.ts',
+      description: 'GET /v1/customers/{customerId}/ledger',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'read' },
+    },
+    createAdjustment: {
+      entry: 'functions/loyalty/create-adjustment.handler.ts',
+      description: 'POST /v1/customers/{customerId}/adjustments',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'readWrite' },
+    },
+    batchAdjustments: {
+      entry: 'functions/loyalty/batch-adjustments.handler.ts',
+      description: 'POST /v1/adjustments/batch',
+      memoryMb: 1024,
+      timeoutSeconds: 29,
+      tables: { loyalty: 'readWrite' },
+    },
+    listRewards: {
+      entry: 'functions/loyalty/list-rewards.handler.ts',
+      description: 'GET /v1/rewards',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'read' },
+    },
+    createReward: {
+      entry: 'functions/loyalty/create-reward.handler.ts',
+      description: 'POST /v1/rewards',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'readWrite' },
+    },
+    updateReward: {
+      entry: 'functions/loyalty/update-reward.handler.ts',
+      description: 'PUT /v1/rewards/{rewardId}',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'readWrite' },
+    },
+    createRedemption: {
+      entry: 'functions/loyalty/create-redemption.handler.ts',
+      description: 'POST /v1/customers/{customerId}/redemptions',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'readWrite' },
+    },
+    listRedemptions: {
+      entry: 'functions/loyalty/list-redemptions.handler.ts',
+      description: 'GET /v1/customers/{customerId}/redemptions',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'read' },
+    },
+    cancelRedemption: {
+      entry: 'functions/loyalty/cancel-redemption.handler.ts',
+      description: 'POST /v1/redemptions/{redemptionId}/cancel',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'readWrite' },
+    },
+    consumeCoupon: {
+      entry: 'functions/loyalty/consume-coupon.handler.ts',
+      description: 'POST /v1/coupons/{code}/consume',
+      memoryMb: 512,
+      timeoutSeconds: 10,
+      tables: { loyalty: 'readWrite' },
+    },
+    loyaltyPurchaseEvents: {
+      entry: 'functions/loyalty/purchase-events.handler.ts',
+      description: 'Awards points for purchases and reverses them for refunds (exactly once)',
+      memoryMb: 512,
+      timeoutSeconds: 30,
+      tables: { loyalty: 'readWrite' },
+    },
+    loyaltySchedules: {
+      entry: 'functions/loyalty/schedules.handler.ts',
+      description: 'Releases pending points, sends expiry reminders, expires points, reviews tiers',
+      memoryMb: 1024,
+      timeoutSeconds: 300,
+      tables: { loyalty: 'readWrite' },
+    },
   },
   routes: [
     { method: 'GET', path: '/v1/health', function: 'health', access: ['public'] },
@@ -123,6 +241,19 @@ export const topology = {
       function: 'getCustomerActivity',
       access: ['storefront', 'customer', 'marketer'],
     },
+    { method: 'GET', path: '/v1/program', function: 'getProgram', access: ['marketer'] },
+    { method: 'PUT', path: '/v1/program', function: 'putProgram', access: ['marketer'] },
+    { method: 'GET', path: '/v1/customers/{customerId}/loyalty', function: 'getLoyaltyBalance', access: ['storefront', 'customer', 'marketer'] },
+    { method: 'GET', path: '/v1/customers/{customerId}/ledger', function: 'getLedger', access: ['storefront', 'customer', 'marketer'] },
+    { method: 'POST', path: '/v1/customers/{customerId}/adjustments', function: 'createAdjustment', access: ['marketer'] },
+    { method: 'POST', path: '/v1/adjustments/batch', function: 'batchAdjustments', access: ['marketer'] },
+    { method: 'GET', path: '/v1/rewards', function: 'listRewards', access: ['storefront', 'customer', 'marketer'] },
+    { method: 'POST', path: '/v1/rewards', function: 'createReward', access: ['marketer'] },
+    { method: 'PUT', path: '/v1/rewards/{rewardId}', function: 'updateReward', access: ['marketer'] },
+    { method: 'POST', path: '/v1/customers/{customerId}/redemptions', function: 'createRedemption', access: ['storefront', 'customer'] },
+    { method: 'GET', path: '/v1/customers/{customerId}/redemptions', function: 'listRedemptions', access: ['storefront', 'customer', 'marketer'] },
+    { method: 'POST', path: '/v1/redemptions/{redemptionId}/cancel', function: 'cancelRedemption', access: ['customer', 'marketer'] },
+    { method: 'POST', path: '/v1/coupons/{code}/consume', function: 'consumeCoupon', access: ['storefront'] },
   ],
   fallbackFunction: 'fallback',
   apiKeyAuthorizerFunction: 'authorizer',
@@ -141,11 +272,43 @@ export const topology = {
       retryAttempts: 2,
       maxEventAgeSeconds: 6 * 3600,
     },
+    {
+      name: 'loyalty-award-purchase-recorded',
+      event: PurchaseRecorded,
+      function: 'loyaltyPurchaseEvents',
+      retryAttempts: 2,
+      maxEventAgeSeconds: 6 * 3600,
+    },
+    {
+      name: 'loyalty-reverse-purchase-refunded',
+      event: PurchaseRefunded,
+      function: 'loyaltyPurchaseEvents',
+      retryAttempts: 2,
+      maxEventAgeSeconds: 6 * 3600,
+    },
   ],
-  streams: [{ table: 'purchases', function: 'outboxRelay', batchSize: 100, maxRetryAttempts: 10 }],
-  schedules: [],
+  streams: [
+    { table: 'purchases', function: 'outboxRelay', batchSize: 100, maxRetryAttempts: 10 },
+    { table: 'loyalty', function: 'outboxRelay', batchSize: 100, maxRetryAttempts: 10 },
+  ],
+  schedules: [
+    {
+      name: 'loyalty-release-pending',
+      function: 'loyaltySchedules',
+      expression: 'rate(15 minutes)',
+      description: 'Pending points whose return window closed become available',
+    },
+    {
+      name: 'loyalty-expiry-reminders',
+      function: 'loyaltySchedules',
+      expression: 'rate(1 hour)',
+      description: 'PointsExpiringSoon for points expiring within the reminder window',
+    },
+    { name: 'loyalty-expire-points', function: 'loyaltySchedules', expression: 'rate(1 hour)', description: 'Expires points past their expiry, oldest first' },
+    { name: 'loyalty-tier-review', function: 'loyaltySchedules', expression: 'cron(0 3 * * ? *)', description: 'Re-evaluates tiers for downgrade (policy "reevaluate")' },
+  ],
 } as const satisfies Topology<
-  'identity' | 'purchases' | 'customers',
+  'identity' | 'purchases' | 'customers' | 'loyalty',
   | 'authorizer'
   | 'health'
   | 'fallback'
@@ -156,6 +319,21 @@ export const topology = {
   | 'listCustomerPurchases'
   | 'trackCustomerActivity'
   | 'getCustomerActivity'
+  | 'getProgram'
+  | 'putProgram'
+  | 'getLoyaltyBalance'
+  | 'getLedger'
+  | 'createAdjustment'
+  | 'batchAdjustments'
+  | 'listRewards'
+  | 'createReward'
+  | 'updateReward'
+  | 'createRedemption'
+  | 'listRedemptions'
+  | 'cancelRedemption'
+  | 'consumeCoupon'
+  | 'loyaltyPurchaseEvents'
+  | 'loyaltySchedules'
 >;
 
 export type AppTopology = typeof topology;

@@ -19,6 +19,10 @@ Usage:
                                                      the local event journal, with each delivery's state
   loyalty dlq list [--json]                          dead letters of the local runtime
   loyalty dlq replay <id> | --all                    deliver dead-lettered events again
+  loyalty schedule list                              the schedules of the local runtime
+  loyalty schedule run <name>                        run a schedule now (e.g. loyalty-expire-points)
+  loyalty clock show | advance <duration> | set <iso> | reset
+                                                     the local test clock (durations: 90s 30m 1h 2d 3w 1y)
 
 Targets:
   By default the local runtime (npm start): API at http://127.0.0.1:$PORT (3000), DynamoDB Local at
@@ -139,6 +143,39 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       throw new UsageError(`Unknown dlq command ${subcommand ?? ''}`);
+    }
+    case 'schedule': {
+      localOnly(stage, 'schedule', 'On AWS, invoke the schedules function with {"schedule": "<name>"} (see README, Operating).');
+      if (subcommand === 'list') {
+        const result = (await runtimeRequest(runtimeUrl, 'GET', '/_local/schedules')) as { items: string[] };
+        process.stdout.write(`${result.items.join('\n')}\n`);
+        return;
+      }
+      if (subcommand === 'run') {
+        if (!argument) throw new UsageError('schedule run needs a schedule name (loyalty schedule list)');
+        const result = (await runtimeRequest(runtimeUrl, 'POST', `/_local/schedules/${encodeURIComponent(argument)}/run`)) as { result: unknown };
+        print(result.result);
+        return;
+      }
+      throw new UsageError(`Unknown schedule command ${subcommand ?? ''}`);
+    }
+    case 'clock': {
+      localOnly(stage, 'clock', 'The test clock exists only in the local runtime.');
+      let body: unknown;
+      if (subcommand === 'advance') {
+        if (!argument) throw new UsageError('clock advance needs a duration like 30d');
+        body = { advanceMs: parseDuration(argument) * 1000 };
+      } else if (subcommand === 'set') {
+        if (!argument || Number.isNaN(Date.parse(argument))) throw new UsageError('clock set needs an ISO time like 2027-01-01T00:00:00Z');
+        body = { set: new Date(argument).toISOString() };
+      } else if (subcommand === 'reset') {
+        body = { reset: true };
+      } else if (subcommand !== 'show' && subcommand !== undefined) {
+        throw new UsageError(`Unknown clock command ${subcommand}`);
+      }
+      const result = (await runtimeRequest(runtimeUrl, body === undefined ? 'GET' : 'POST', '/_local/clock', body)) as { now: string; offsetMs: number };
+      process.stdout.write(`${result.now}${result.offsetMs ? ` (real time ${result.offsetMs > 0 ? '+' : ''}${Math.round(result.offsetMs / 1000)} s)` : ' (real time)'}\n`);
+      return;
     }
     default:
       throw new UsageError(`Unknown command ${command}`);

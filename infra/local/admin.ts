@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { LocalEventBus } from './event-bus';
 import type { LocalIssuer } from './issuer';
 import type { Journal } from './journal';
+import type { LocalClock } from './clock';
 import type { LocalScheduler } from './scheduler';
 
 /**
@@ -14,14 +15,24 @@ const tokenRequest = z.union([
   z.strictObject({ marketer: z.string().min(1).max(128), ttlSeconds: z.number().int().min(1).max(7 * 86400).optional() }),
 ]);
 
+const clockRequest = z.union([
+  z.strictObject({ advanceMs: z.number().int().min(0) }),
+  z.strictObject({ set: z.iso.datetime({ offset: true }) }),
+  z.strictObject({ reset: z.literal(true) }),
+]);
+
 export class LocalAdmin {
   constructor(
     private readonly journal: Journal,
     private readonly bus: LocalEventBus,
     private readonly issuer: LocalIssuer,
     private readonly scheduler: LocalScheduler,
-    private readonly now: () => Date,
+    private readonly clock: LocalClock,
   ) {}
+
+  private now(): Date {
+    return this.clock.now();
+  }
 
   async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -71,6 +82,17 @@ export class LocalAdmin {
         if (!this.scheduler.names.includes(name)) return problem(response, 404, `No schedule named ${name}`);
         return json(response, 200, { schedule: name, result: (await this.scheduler.runNow(name)) ?? null });
       }
+      if (path === '/_local/clock' && (method === 'GET' || method === 'POST')) {
+        if (method === 'POST') {
+          const parsed = clockRequest.safeParse(JSON.parse(body.toString('utf8') || '{}'));
+          if (!parsed.success) return problem(response, 400, 'Send {"advanceMs": n}, {"set": "<ISO time>"} or {"reset": true}');
+          if ('advanceMs' in parsed.data) this.clock.advance(parsed.data.advanceMs);
+          else if ('set' in parsed.data) this.clock.set(new Date(parsed.data.set));
+          else this.clock.reset();
+        }
+        return json(response, 200, { now: this.now().toISOString(), offsetMs: this.clock.offset });
+      }
+      if (method === 'GET' && path === '/_local/schedules') return json(response, 200, { items: this.scheduler.names });
       if (method === 'GET' && path === '/_local/status') {
         return json(response, 200, { now: this.now().toISOString(), rules: this.bus.ruleNames, schedules: this.scheduler.names });
       }

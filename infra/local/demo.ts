@@ -1,6 +1,8 @@
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { issueApiKey } from '../../functions/identity/domain/api-keys';
 import { IdentityRepository } from '../../functions/identity/identity.repository';
+import { DEMO_PROGRAM } from '../../functions/loyalty/domain/program';
+import { LoyaltyRepository } from '../../functions/loyalty/loyalty.repository';
 import { physicalTableName } from '../topology';
 import type { LocalIssuer } from './issuer';
 
@@ -19,4 +21,11 @@ export async function createDemoStore(issuer: LocalIssuer, now: () => Date): Pro
   await repository.createApiKey({ keyId: issued.keyId, storeId: 'demo-store', secretHash: issued.secretHash, status: 'active', createdAt: now().toISOString() });
   const token = await issuer.mint({ customerId: 'demo-customer' }, 12 * 3600, now());
   return { storeId: 'demo-store', keyId: issued.keyId, apiKey: issued.key, customerId: 'demo-customer', customerToken: token.token };
+}
+
+/** The demo loyalty program, unless a program exists already (a merchant's own stays). */
+export async function seedDemoProgram(now: () => Date): Promise<void> {
+  const repository = new LoyaltyRepository(dynamoDocumentClient(), physicalTableName('local', 'loyalty'));
+  if (await repository.getProgram()) return;
+  await repository.saveProgram({ ...DEMO_PROGRAM, version: 1, updatedAt: now().toISOString(), updatedBy: 'local-runtime (demo program)' }, 0);
 }

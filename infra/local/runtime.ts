@@ -17,7 +17,8 @@ import { errorFields, runtimeLog } from './log';
 import { LocalScheduler } from './scheduler';
 import { DynamoDBStreamsClient, StreamPoller } from './stream-poller';
 import { ensureTables } from './tables';
-import { createDemoStore, type DemoCredentials } from './demo';
+import { LocalClock } from './clock';
+import { createDemoStore, seedDemoProgram, type DemoCredentials } from './demo';
 
 /**
  * The local runtime: the whole topology on one machine — DynamoDB Local, the functions, the HTTP API, the
@@ -86,7 +87,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     const host = new LambdaHost(functions, options.root);
     await host.loadAll();
     const invoke = (name: string, event: unknown) => host.invoke(name, event);
-    const clockNow = () => new Date(Date.now() + Number(process.env.LOCAL_CLOCK_OFFSET_MS ?? 0));
+    const clock = new LocalClock(options.dataDir);
+    const clockNow = () => clock.now();
 
     const bus = new LocalEventBus(
       topology.subscriptions.map((subscription) => ({
@@ -121,7 +123,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       journal,
       clockNow,
     );
-    const admin = new LocalAdmin(journal, bus, issuer, scheduler, clockNow);
+    const admin = new LocalAdmin(journal, bus, issuer, scheduler, clock);
     const apiServer = await listen(
       createServer((request, response) => void serveApi(gateway, admin, request, response)),
       options.host,
@@ -152,7 +154,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     await bus.resumePending();
 
     let demo: RunningRuntime['demo'];
-    if (options.seedDemo) demo = await seedDemo(options.dataDir, issuer, clockNow);
+    if (options.seedDemo) {
+      await seedDemoProgram(clockNow);
+      demo = await seedDemo(options.dataDir, issuer, clockNow);
+    }
 
     runtimeLog('INFO', 'runtime', 'local runtime started', {
       url,

@@ -19,6 +19,8 @@ import { errorFields, runtimeLog } from './log';
  * resumes where it stopped; DynamoDB Local's stream glitches (Invalid ShardId, TrimmedDataAccess,
  * expired iterators) re-describe the stream and resume from the checkpoint.
  */
+const KNOWN_GLITCHES = new Set(['TrimmedDataAccessException', 'ExpiredIteratorException', 'ResourceNotFoundException']);
+
 export interface StreamMapping {
   readonly tableName: string;
   readonly functionName: string;
@@ -67,8 +69,10 @@ export class StreamPoller {
         await this.followStream();
       } catch (error) {
         if (this.stopped) return;
-        runtimeLog('WARN', 'streams', 'stream read failed; resuming from checkpoint', { table: this.mapping.tableName, ...errorFields(error) });
-        await sleep(this.options.retryDelayMs);
+        const glitch = KNOWN_GLITCHES.has((error as { name?: string }).name ?? '');
+        runtimeLog(glitch ? 'DEBUG' : 'WARN', 'streams', 'stream read failed; resuming from checkpoint', { table: this.mapping.tableName, ...errorFields(error) });
+        // DynamoDB Local's known stream glitches clear at once on a fresh describe; anything else backs off.
+        await sleep(glitch ? Math.min(50, this.options.pollIntervalMs) : this.options.retryDelayMs);
       }
     }
   }
@@ -173,8 +177,8 @@ export class StreamPoller {
             ? { ApproximateCreationDateTime: Math.floor(new Date(record.dynamodb.ApproximateCreationDateTime).getTime() / 1000) }
             : {}),
           Keys: record.dynamodb?.Keys as never,
-          NewImage: record.dynamodb?.NewImage as never,
-          OldImage: record.dynamodb?.OldImage as never,
+          NewImage: repairEmptyMaps(record.dynamodb?.NewImage) as never,
+          OldImage: repairEmptyMaps(record.dynamodb?.OldImage) as never,
           SequenceNumber: record.dynamodb?.SequenceNumber,
           SizeBytes: record.dynamodb?.SizeBytes,
           StreamViewType: record.dynamodb?.StreamViewType,
@@ -202,6 +206,27 @@ export class StreamPoller {
     );
     return result.ShardIterator;
   }
+}
+
+/**
+ * DynamoDB Local's stream images carry an empty map as `{}` where DynamoDB (and so Lambda) sends `{"M": {}}`;
+ * an attribute value always has exactly one type key, so `{}` can only be that map. Restored here so functions see
+ * what Lambda would hand them.
+ */
+export function repairEmptyMaps<T>(image: T): T {
+  if (!image || typeof image !== 'object') return image;
+  const repair = (value: unknown): unknown => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return { M: {} };
+    const [type, inner] = entries[0] as [string, unknown];
+    if (type === 'M' && inner && typeof inner === 'object') {
+      return { M: Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([key, child]) => [key, repair(child)])) };
+    }
+    if (type === 'L' && Array.isArray(inner)) return { L: inner.map(repair) };
+    return value;
+  };
+  return Object.fromEntries(Object.entries(image as Record<string, unknown>).map(([key, value]) => [key, repair(value)])) as T;
 }
 
 /** Parents before children, so records are processed in order across shard rollovers. */

@@ -16,7 +16,7 @@ export function declaredAccess(routeKeyValue: string): readonly Access[] | undef
 
 /**
  * Decides whether `principal` may call a route with `access`. Returns the problem to answer, or undefined.
- * A customer may act only on their own resources: the route's {customerId} must be theirs.
+ * A customer may act only on their own resources: a route's {customerId}, when it has one, must be theirs.
  */
 export function accessProblem(
   access: readonly Access[],
@@ -33,8 +33,9 @@ export function accessProblem(
       return access.includes('marketer') ? undefined : Problems.forbidden('Marketers may not call this route');
     case 'customer': {
       if (!access.includes('customer')) return Problems.forbidden('Customers may not call this route');
+      // On routes without {customerId} the customer acts as themselves (handlers scope by principal).
       const subject = pathParameters.customerId;
-      if (subject === undefined || subject !== principal.customerId) {
+      if (subject !== undefined && subject !== principal.customerId) {
         return Problems.forbidden('Customers may only act on their own account');
       }
       return undefined;

@@ -115,3 +115,17 @@ describe('stream poller', () => {
     expect(state.checkpoint?.sequenceNumber).toBe('2');
   });
 });
+
+describe('DynamoDB Local stream images', () => {
+  it('restore empty maps to the shape Lambda delivers', async () => {
+    const { repairEmptyMaps } = await import('../../infra/local/stream-poller');
+    const { unmarshall } = await import('@aws-sdk/util-dynamodb');
+    const image = { account: { M: { byReward: {}, nested: { L: [{ M: { deep: {} } }] }, n: { N: '1' } } }, list: { L: [] } };
+    const repaired = repairEmptyMaps(image);
+    expect(repaired).toEqual({
+      account: { M: { byReward: { M: {} }, nested: { L: [{ M: { deep: { M: {} } } }] }, n: { N: '1' } } },
+      list: { L: [] },
+    });
+    expect(unmarshall(repaired as never)).toEqual({ account: { byReward: {}, nested: [{ deep: {} }], n: 1 }, list: [] });
+  });
+});

@@ -1,0 +1,22 @@
+import { now } from '../../shared/clock';
+import { Problems } from '../../shared/http/problem';
+import { httpHandler } from '../../shared/http/stack';
+import { consumeCoupon } from './domain/use-cases';
+import { loyaltyRepository, SERVICE } from './loyalty.context';
+import { couponParams } from './loyalty.schema';
+import { redemptionView } from './loyalty.views';
+
+loyaltyRepository();
+
+/** A storefront marks a coupon used, exactly once. */
+export const handler = httpHandler({ service: SERVICE, params: couponParams }, async ({ params }) => {
+  const result = await consumeCoupon(loyaltyRepository(), params.code, now().toISOString());
+  switch (result.kind) {
+    case 'used':
+      return { status: 200, body: redemptionView(result.redemption) };
+    case 'not-found':
+      throw Problems.notFound('No coupon with this code');
+    case 'not-active':
+      throw Problems.conflict('coupon-not-active', `The coupon is ${result.status}`);
+  }
+});

@@ -1,0 +1,53 @@
+import { now } from '../../shared/clock';
+import { HttpProblem, problemType, Problems } from '../../shared/http/problem';
+import { httpHandler } from '../../shared/http/stack';
+import { redeemReward } from './domain/use-cases';
+import { actorOf, loyaltyRepository, SERVICE } from './loyalty.context';
+import { customerParams, IDEMPOTENCY_KEY, redemptionBody } from './loyalty.schema';
+import { redemptionView } from './loyalty.views';
+
+loyaltyRepository();
+
+/**
+ * Spends points on a reward: one transaction (ledger entry, balance decrement conditioned on enough points, stock,
+ * coupon, RewardRedeemed). The Idempotency-Key header makes retries safe: same key → same response.
+ */
+export const handler = httpHandler({ service: SERVICE, body: redemptionBody, params: customerParams }, async ({ body, params, principal, event }) => {
+  const idempotencyKey = event.headers?.['idempotency-key'];
+  if (!idempotencyKey) throw Problems.validation([{ pointer: '/headers/idempotency-key', detail: 'is required: send a unique key per redemption attempt' }]);
+  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw Problems.validation([{ pointer: '/headers/idempotency-key', detail: 'must be 1-128 printable ASCII characters' }]);
+  const result = await redeemReward(
+    loyaltyRepository(),
+    { customerId: params.customerId, rewardId: body.rewardId, idempotencyKey, requestedBy: actorOf(principal) },
+    now().toISOString(),
+  );
+  switch (result.kind) {
+    case 'created':
+    case 'replayed':
+      return {
+        status: result.kind === 'created' ? 201 : 200,
+        body: { ...redemptionView(result.redemption), balance: result.balance },
+        headers: { location: `/v1/redemptions/${result.redemption.redemptionId}` },
+      };
+    case 'idempotency-mismatch':
+      throw Problems.unprocessable('idempotency-key-reused', 'This Idempotency-Key was used with a different request');
+    case 'unknown-reward':
+      throw Problems.validation([{ pointer: '/rewardId', detail: 'is not a reward in the catalog' }]);
+    case 'inactive-reward':
+      throw Problems.conflict('reward-inactive', 'This reward is not active');
+    case 'insufficient-points':
+      throw Problems.conflict('insufficient-points', `The reward costs ${result.cost} points; ${result.available} are available`, { available: result.available, cost: result.cost });
+    case 'out-of-stock':
+      throw Problems.conflict('out-of-stock', 'This reward is out of stock');
+    case 'limit-reached':
+      throw Problems.conflict('redemption-limit-reached', `This reward can be redeemed at most ${result.limit} time(s) per customer`, { limit: result.limit });
+    case 'tier-too-low':
+      throw new HttpProblem({
+        type: problemType('tier-too-low'),
+        title: 'Forbidden',
+        status: 403,
+        detail: `This reward needs the ${result.required} tier${result.current ? `; the customer is ${result.current}` : ''}`,
+        required: result.required,
+      });
+  }
+});

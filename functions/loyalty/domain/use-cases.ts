@@ -1,0 +1,416 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { addDays, DUE_SHARDS, unspentInLot, type Account, type Lot } from './account';
+import {
+  expiringSoon,
+  orderLotId,
+  planAdjustment,
+  planEarn,
+  planExpiry,
+  planRedeem,
+  planRedemptionCancel,
+  planRelease,
+  planReversal,
+  planNothing,
+  planTierReview,
+  type Plan,
+} from './operations';
+import { thresholdMinor, tierRank, type Program, type ProgramInput } from './program';
+import type { Redemption, Reward } from './records';
+import type { CommitOutcome, DueKind, LoyaltyStore } from './store';
+
+/**
+ * The loyalty use cases. Each change reads the account, plans it purely, and commits one transaction
+ * conditioned on the account version; a concurrent change makes it re-read and plan again (bounded, with
+ * jittered backoff), so effects apply exactly once and balances never overdraw.
+ */
+type Store = LoyaltyStore;
+const MAX_ATTEMPTS = 40;
+
+async function backoff(attempt: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(300, 5 * 2 ** attempt)));
+}
+
+export class ConcurrencyExhaustedError extends Error {}
+
+async function retrying<T>(what: string, attemptOnce: (attempt: number) => Promise<T | 'retry'>): Promise<T> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const result = await attemptOnce(attempt);
+    if (result !== 'retry') return result;
+    await backoff(attempt);
+  }
+  throw new ConcurrencyExhaustedError(`${what} kept conflicting after ${MAX_ATTEMPTS} attempts`);
+}
+
+function withTierReview(plan: Plan, program: Program | undefined): Plan {
+  const account = plan.change.account;
+  const reviewable = program?.tierDowngrade === 'reevaluate' && tierRank(program, account.tier?.name) > 0;
+  plan.change.update({ tierReviewAt: reviewable ? addDays(plan.change.now, 1) : undefined });
+  return plan;
+}
+
+// ---- program
+
+export type ProgramSave = { kind: 'saved'; program: Program } | { kind: 'conflict' };
+
+export async function saveProgram(store: Store, input: ProgramInput, by: string, now: string): Promise<ProgramSave> {
+  const current = await store.getProgram();
+  const program: Program = { ...input, version: (current?.version ?? 0) + 1, updatedAt: now, updatedBy: by };
+  const outcome = await store.saveProgram(program, current?.version ?? 0);
+  return outcome === 'saved' ? { kind: 'saved', program } : { kind: 'conflict' };
+}
+
+// ---- earning and reversal (event consumers)
+
+export interface PurchaseData {
+  storeId: string;
+  orderId: string;
+  customerId: string;
+  amountMinor: number;
+  currency: string;
+  items: { sku?: string; category?: string; quantity: number; unitPriceMinor?: number }[];
+  occurredAt: string;
+}
+
+export async function awardPurchase(store: Store, purchase: PurchaseData, now: string): Promise<'awarded' | 'already-awarded'> {
+  return retrying(`award of order ${purchase.orderId}`, async () => {
+    if (await store.getEarn(purchase.customerId, purchase.storeId, purchase.orderId)) return 'already-awarded';
+    const [account, program] = await Promise.all([store.getAccount(purchase.customerId), store.getProgram()]);
+    const windowSpend = program ? await store.spendSince(purchase.customerId, addDays(now, -program.tierWindowDays)) : 0;
+    const plan = withTierReview(planEarn(account, program, purchase, windowSpend, now), program);
+    const outcome = await store.commit(plan, { program });
+    return outcome.kind === 'committed' ? 'awarded' : 'retry';
+  });
+}
+
+/** Thrown when a refund arrives before its purchase was awarded: the event is retried later. */
+export class EarnNotRecordedError extends Error {}
+
+export interface RefundData {
+  storeId: string;
+  orderId: string;
+  refundId: string;
+  customerId: string;
+  purchaseAmountMinor: number;
+  refundedTotalMinor: number;
+  fullyRefunded: boolean;
+}
+
+export async function reversePurchase(store: Store, refund: RefundData, now: string): Promise<'reversed' | 'already-reversed'> {
+  return retrying(`reversal of refund ${refund.refundId}`, async () => {
+    const earn = await store.getEarn(refund.customerId, refund.storeId, refund.orderId);
+    if (!earn) throw new EarnNotRecordedError(`order ${refund.orderId} has not been awarded yet; retry later`);
+    if (earn.appliedRefunds.includes(refund.refundId)) return 'already-reversed';
+    const [account, program, lot] = await Promise.all([
+      store.getAccount(refund.customerId),
+      store.getProgram(),
+      store.getLot(refund.customerId, orderLotId(refund.storeId, refund.orderId)),
+    ]);
+    const plan = planReversal(account, earn, lot, refund, program?.refundPolicy ?? 'within_balance', now);
+    const outcome = await store.commit(plan, { program });
+    return outcome.kind === 'committed' ? 'reversed' : 'retry';
+  });
+}
+
+// ---- schedules
+
+export interface ScheduleReport {
+  readonly schedule: string;
+  processed: number;
+  changed: number;
+  /** True when the run stopped at its budget with due items left (the next run continues). */
+  more: boolean;
+}
+
+/** Pages through the due-time index, shard by shard, processing each due item until the budget is spent. */
+async function processDue(
+  store: Store,
+  kind: DueKind,
+  now: string,
+  budget: number,
+  handle: (item: Record<string, unknown>) => Promise<boolean>,
+  report: ScheduleReport,
+): Promise<ScheduleReport> {
+  for (let shard = 0; shard < DUE_SHARDS; shard++) {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await store.dueItems(kind, shard, now, 100, cursor);
+      for (const item of page.items) {
+        if (report.processed >= budget) {
+          report.more = true;
+          return report;
+        }
+        report.processed++;
+        if (await handle(item)) report.changed++;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return report;
+}
+
+export async function releaseDuePoints(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+  const program = await store.getProgram();
+  return processDue(store, 'RELEASE', now, budget, async (item) => {
+    const lot = item.lot as Lot;
+    return retrying(`release of ${lot.lotId}`, async () => {
+      const current = await store.getLot(lot.customerId, lot.lotId);
+      if (!current || current.status !== 'pending' || (current.pendingUntil ?? '') > now) return false;
+      const account = await store.getAccount(lot.customerId);
+      const outcome = await store.commit(withTierReview(planRelease(account, current, program, now), program), { program });
+      return outcome.kind === 'committed' ? true : 'retry';
+    });
+  }, { schedule: 'release', processed: 0, changed: 0, more: false });
+}
+
+export async function expireDuePoints(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+  const program = await store.getProgram();
+  return processDue(store, 'EXPIRE', now, budget, async (item) => {
+    const lot = item.lot as Lot;
+    return retrying(`expiry of ${lot.lotId}`, async () => {
+      const current = await store.getLot(lot.customerId, lot.lotId);
+      if (!current || current.status !== 'available' || (current.expiresAt ?? '') > now) return false;
+      const account = await store.getAccount(lot.customerId);
+      const plan = withTierReview(planExpiry(account, current, now), program);
+      const outcome = await store.commit(plan, { program });
+      if (outcome.kind !== 'committed') return 'retry';
+      return plan.change.entries.length > 0;
+    });
+  }, { schedule: 'expire', processed: 0, changed: 0, more: false });
+}
+
+export async function sendExpiryReminders(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+  return processDue(store, 'REMIND', now, budget, async (item) => {
+    const lot = item.lot as Lot;
+    const account = await store.getAccount(lot.customerId);
+    const event = expiringSoon(account, lot, now);
+    await store.markReminded(lot, event);
+    return event !== undefined;
+  }, { schedule: 'remind', processed: 0, changed: 0, more: false });
+}
+
+export async function reviewTiers(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+  const program = await store.getProgram();
+  return processDue(store, 'TIER', now, budget, async (item) => {
+    if (!program) return false;
+    const customerId = (item.account as Account).customerId;
+    return retrying(`tier review of a customer`, async () => {
+      const account = await store.getAccount(customerId);
+      if (!account.tierReviewAt || account.tierReviewAt > now) return false;
+      const spend = await store.spendSince(customerId, addDays(now, -program.tierWindowDays));
+      const reviewed = planTierReview(account, program, spend, now);
+      const plan = withTierReview(reviewed ?? planNothing(account, now), program);
+      const outcome = await store.commit(plan, { program });
+      if (outcome.kind !== 'committed') return 'retry';
+      return reviewed !== undefined;
+    });
+  }, { schedule: 'tier-review', processed: 0, changed: 0, more: false });
+}
+
+// ---- balance
+
+export interface BalanceView {
+  customerId: string;
+  available: number;
+  pending: number;
+  lifetimeEarned: number;
+  redeemed: number;
+  expired: number;
+  tier: { name: string; since: string | null; multiplier: number; benefits?: string } | null;
+  nextTier: { name: string; remainingSpend: string; remainingSpendMinor: number; currency: string } | null;
+  expiringSoon: { points: number; expiresAt: string } | null;
+  qualifyingSpend: { amount: string; amountMinor: number; currency: string; windowDays: number } | null;
+}
+
+export async function balance(store: Store, customerId: string, now: string, format: (minor: number, currency: string) => string): Promise<BalanceView> {
+  const [account, program, { lots, spend }] = await Promise.all([store.getAccount(customerId), store.getProgram(), store.lotsAndSpend(customerId)]);
+  const tierName = account.tier?.name ?? program?.tiers[0]?.name;
+  const tier = program?.tiers.find((candidate) => candidate.name === tierName);
+  let nextTier: BalanceView['nextTier'] = null;
+  let qualifyingSpend: BalanceView['qualifyingSpend'] = null;
+  if (program) {
+    const windowStart = addDays(now, -program.tierWindowDays);
+    const spent = spend.filter((record) => record.occurredAt >= windowStart).reduce((sum, record) => sum + record.baseAmountMinor, 0);
+    qualifyingSpend = { amount: format(spent, program.baseCurrency), amountMinor: spent, currency: program.baseCurrency, windowDays: program.tierWindowDays };
+    const next = program.tiers[tierRank(program, tierName) + 1];
+    if (next) {
+      const remaining = Math.max(0, thresholdMinor(program, next.threshold) - spent);
+      nextTier = { name: next.name, remainingSpend: format(remaining, program.baseCurrency), remainingSpendMinor: remaining, currency: program.baseCurrency };
+    }
+  }
+  const reminderHorizon = addDays(now, program?.expiryReminderDays ?? 30);
+  const soon = lots
+    .filter((lot) => lot.expiresAt && lot.expiresAt <= reminderHorizon && unspentInLot(account, lot) > 0)
+    .sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? ''));
+  const first = soon[0];
+  const expiring = first ? { points: soon.filter((lot) => lot.expiresAt === first.expiresAt).reduce((sum, lot) => sum + unspentInLot(account, lot), 0), expiresAt: first.expiresAt as string } : null;
+  return {
+    customerId,
+    available: account.available,
+    pending: account.pending,
+    lifetimeEarned: account.lifetimeEarned,
+    redeemed: account.redeemed,
+    expired: account.expired,
+    tier: tier ? { name: tier.name, since: account.tier?.since ?? null, multiplier: tier.multiplier, ...(tier.benefits ? { benefits: tier.benefits } : {}) } : null,
+    nextTier,
+    expiringSoon: expiring,
+    qualifyingSpend,
+  };
+}
+
+// ---- adjustments
+
+export type AdjustmentResult =
+  | { kind: 'created' | 'replayed'; entryId: string; balance: { available: number; pending: number } }
+  | { kind: 'conflict' }
+  | { kind: 'insufficient-points'; available: number };
+
+export async function adjustPoints(
+  store: Store,
+  adjustment: { customerId: string; adjustmentId: string; points: number; reason: string; by: string },
+  now: string,
+): Promise<AdjustmentResult> {
+  const fingerprint = fingerprintOf({ points: adjustment.points, reason: adjustment.reason });
+  return retrying(`adjustment ${adjustment.adjustmentId}`, async () => {
+    const marker = await store.getMarker(adjustment.customerId, 'ADJUST', adjustment.adjustmentId);
+    if (marker) {
+      if (marker.fingerprint !== fingerprint) return { kind: 'conflict' } as const;
+      return { kind: 'replayed', entryId: marker.entryId as string, balance: marker.balance as { available: number; pending: number } } as const;
+    }
+    const [account, program] = await Promise.all([store.getAccount(adjustment.customerId), store.getProgram()]);
+    const plan = planAdjustment(account, adjustment, program, now);
+    if ('kind' in plan) return plan;
+    const entry = plan.change.entries[0];
+    if (!entry) throw new Error('an adjustment writes one entry');
+    const outcome: CommitOutcome = await store.commit(withTierReview(plan, program), {
+      program,
+      extras: [store.markerItem(adjustment.customerId, 'ADJUST', adjustment.adjustmentId, { fingerprint, entryId: entry.entryId, balance: entry.balanceAfter, by: adjustment.by, at: now })],
+    });
+    return outcome.kind === 'committed' ? ({ kind: 'created', entryId: entry.entryId, balance: entry.balanceAfter } as const) : 'retry';
+  });
+}
+
+// ---- rewards and redemptions
+
+export type RedeemResult =
+  | { kind: 'created' | 'replayed'; redemption: Redemption; balance: { available: number; pending: number } }
+  | { kind: 'idempotency-mismatch' }
+  | { kind: 'unknown-reward' }
+  | { kind: 'inactive-reward' }
+  | { kind: 'insufficient-points'; available: number; cost: number }
+  | { kind: 'out-of-stock' }
+  | { kind: 'limit-reached'; limit: number }
+  | { kind: 'tier-too-low'; required: string; current: string | undefined };
+
+export function newCouponCode(): string {
+  // 80 random bits in Crockford-style base32 (no I, L, O, U): unguessable, easy to read out.
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const bytes = randomBytes(16);
+  const chars = Array.from({ length: 16 }, (_, index) => alphabet[(bytes[index] as number) % 32]).join('');
+  return `LL-${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}-${chars.slice(12, 16)}`;
+}
+
+export async function redeemReward(
+  store: Store,
+  request: { customerId: string; rewardId: string; idempotencyKey: string; requestedBy: string },
+  now: string,
+): Promise<RedeemResult> {
+  const fingerprint = fingerprintOf({ customerId: request.customerId, rewardId: request.rewardId });
+  const redemptionId = randomUUID();
+  const couponCode = newCouponCode();
+  return retrying(`redemption ${request.idempotencyKey}`, async () => {
+    const previous = await store.getMarker(request.customerId, 'IDEMP', request.idempotencyKey);
+    if (previous) {
+      if (previous.fingerprint !== fingerprint) return { kind: 'idempotency-mismatch' } as const;
+      const redemption = await store.getRedemption(previous.redemptionId as string);
+      if (!redemption) return 'retry';
+      return { kind: 'replayed', redemption, balance: previous.balance as { available: number; pending: number } } as const;
+    }
+    const [account, program, reward] = await Promise.all([store.getAccount(request.customerId), store.getProgram(), store.getReward(request.rewardId)]);
+    if (!reward) return { kind: 'unknown-reward' } as const;
+    if (!reward.active) return { kind: 'inactive-reward' } as const;
+    if (reward.minimumTier && program && tierRank(program, account.tier?.name ?? program.tiers[0]?.name) < tierRank(program, reward.minimumTier)) {
+      return { kind: 'tier-too-low', required: reward.minimumTier, current: account.tier?.name ?? program.tiers[0]?.name } as const;
+    }
+    if (reward.stock !== undefined && reward.stock <= 0) return { kind: 'out-of-stock' } as const;
+    if (reward.perCustomerLimit !== undefined && (account.redemptionsByReward[reward.rewardId] ?? 0) >= reward.perCustomerLimit) {
+      return { kind: 'limit-reached', limit: reward.perCustomerLimit } as const;
+    }
+    const redemption: Redemption = {
+      redemptionId,
+      customerId: request.customerId,
+      rewardId: reward.rewardId,
+      rewardName: reward.name,
+      pointsSpent: reward.costPoints,
+      couponCode,
+      status: 'active',
+      createdAt: now,
+      requestedBy: request.requestedBy,
+    };
+    const plan = planRedeem(account, redemption, now);
+    if ('kind' in plan) return { kind: 'insufficient-points', available: plan.available, cost: reward.costPoints } as const;
+    const entry = plan.change.entries[0] as NonNullable<(typeof plan.change.entries)[0]>;
+    const extras = [
+      store.markerItem(request.customerId, 'IDEMP', request.idempotencyKey, { fingerprint, redemptionId, balance: entry.balanceAfter, at: now }),
+      store.redemptionPut(redemption, 'create'),
+      store.couponPut(redemption, 'create'),
+      ...(reward.stock !== undefined ? [store.stockDecrement(reward.rewardId)] : []),
+    ];
+    const outcome = await store.commit(withTierReview(plan, program), { program, extras });
+    if (outcome.kind === 'committed') return { kind: 'created', redemption, balance: entry.balanceAfter } as const;
+    if (outcome.kind === 'extra-failed' && outcome.index === 3) return { kind: 'out-of-stock' } as const;
+    return 'retry';
+  });
+}
+
+export type CancelResult = { kind: 'cancelled'; redemption: Redemption; balance: { available: number; pending: number } } | { kind: 'not-found' } | { kind: 'not-active'; status: string } | { kind: 'forbidden' };
+
+export async function cancelRedemption(
+  store: Store,
+  request: { redemptionId: string; by: string; customerId?: string },
+  now: string,
+): Promise<CancelResult> {
+  return retrying(`cancellation of ${request.redemptionId}`, async () => {
+    const redemption = await store.getRedemption(request.redemptionId);
+    if (!redemption) return { kind: 'not-found' } as const;
+    if (request.customerId !== undefined && request.customerId !== redemption.customerId) return { kind: 'forbidden' } as const;
+    if (redemption.status !== 'active') return { kind: 'not-active', status: redemption.status } as const;
+    const [account, program, reward] = await Promise.all([store.getAccount(redemption.customerId), store.getProgram(), store.getReward(redemption.rewardId)]);
+    const cancelled: Redemption = { ...redemption, status: 'cancelled', cancelledAt: now };
+    const plan = planRedemptionCancel(account, redemption, program, request.by, now);
+    const entry = plan.change.entries[0] as NonNullable<(typeof plan.change.entries)[0]>;
+    const outcome = await store.commit(withTierReview(plan, program), {
+      program,
+      extras: [
+        store.redemptionPut(cancelled, { status: 'active' }),
+        store.couponPut(cancelled, { status: 'active' }),
+        ...(reward?.stock !== undefined ? [store.stockIncrement(redemption.rewardId)] : []),
+      ],
+    });
+    if (outcome.kind === 'committed') return { kind: 'cancelled', redemption: cancelled, balance: entry.balanceAfter } as const;
+    return 'retry';
+  });
+}
+
+export type ConsumeResult = { kind: 'used'; redemption: Redemption } | { kind: 'not-found' } | { kind: 'not-active'; status: string };
+
+export async function consumeCoupon(store: Store, code: string, now: string): Promise<ConsumeResult> {
+  const coupon = await store.getCoupon(code);
+  if (!coupon) return { kind: 'not-found' };
+  const redemption = await store.getRedemption(coupon.redemptionId);
+  if (!redemption) return { kind: 'not-found' };
+  if (redemption.status !== 'active') return { kind: 'not-active', status: redemption.status };
+  const outcome = await store.consumeCoupon(redemption, now);
+  if (outcome === 'used') return { kind: 'used', redemption: { ...redemption, status: 'used', usedAt: now } };
+  const latest = await store.getRedemption(coupon.redemptionId);
+  return { kind: 'not-active', status: latest?.status ?? 'unknown' };
+}
+
+export function eligibleFor(reward: Reward, program: Program | undefined, tierName: string | undefined): boolean {
+  if (!reward.active || (reward.stock !== undefined && reward.stock <= 0)) return false;
+  if (!reward.minimumTier || !program) return true;
+  return tierRank(program, tierName ?? program.tiers[0]?.name) >= tierRank(program, reward.minimumTier);
+}
+
+export function fingerprintOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
+}

@@ -1,0 +1,394 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../shared/aws/query';
+import { cancellationReasons } from '../../shared/aws/transactions';
+import { decodeCursor, encodeCursor, type Page } from '../../shared/domain/pagination';
+import { OUTBOX_ATTRIBUTE, type OutboxRecord } from '../../shared/events/outbox';
+import { addDays, dueShard, newAccount, type Account, type LedgerEntry, type Lot } from './domain/account';
+import type { Plan } from './domain/operations';
+import type { Program } from './domain/program';
+import type { EarnRecord, Redemption, Reward, SpendRecord } from './domain/records';
+import type { CommitOutcome, DueKind, ExtraItem, LoyaltyStore } from './domain/store';
+
+/**
+ * The loyalty table. Per customer (pk CUST#<id>): ACCOUNT, LEDGER#<seq>, LOT#<lotId>, EARN#<store>#<order>,
+ * SPEND#<time>#..., TIER#<seq>, ADJUST#<id>, IDEMP#<key>. Elsewhere: PROGRAM (CURRENT and V#<n>), REWARD/<id>,
+ * REDEMPTION#<id> (gsi2 lists a customer's), COUPON#<code>. gsi1 is the due-time index (DUE#<kind>#<shard>,
+ * sorted by due time) that the schedules page through — never a Scan.
+ */
+type Item = Record<string, unknown>;
+type RawTransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+const customerPk = (customerId: string) => `CUST#${customerId}`;
+const pad = (seq: number) => String(seq).padStart(10, '0');
+
+export class LoyaltyRepository implements LoyaltyStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  // ---- program
+
+  async getProgram(): Promise<Program | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'PROGRAM', sk: 'CURRENT' }, ConsistentRead: true }));
+    return result.Item?.program as Program | undefined;
+  }
+
+  /** Saves a new version; fails with 'conflict' when another change landed since `previousVersion`. */
+  async saveProgram(program: Program, previousVersion: number): Promise<'saved' | 'conflict'> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: { pk: 'PROGRAM', sk: `V#${pad(program.version)}`, program }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: 'PROGRAM', sk: 'CURRENT', program, version: program.version },
+                ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
+                ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
+              },
+            },
+          ],
+        }),
+      );
+      return 'saved';
+    } catch (error) {
+      if (cancellationReasons(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  // ---- accounts, ledger, lots
+
+  async getAccount(customerId: string): Promise<Account> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: 'ACCOUNT' }, ConsistentRead: true }));
+    return result.Item ? (result.Item.account as Account) : newAccount(customerId);
+  }
+
+  /** Lots and in-window spend in one Query (their sort keys are adjacent): LOT# … SPEND#. */
+  async lotsAndSpend(customerId: string): Promise<{ lots: Lot[]; spend: SpendRecord[] }> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':from': 'LOT#', ':to': 'SPEND#\uffff' },
+      ConsistentRead: true,
+    });
+    return {
+      lots: items.filter((item) => String(item.sk).startsWith('LOT#')).map((item) => item.lot as Lot),
+      spend: items.filter((item) => String(item.sk).startsWith('SPEND#')).map((item) => item.spend as SpendRecord),
+    };
+  }
+
+  async spendSince(customerId: string, since: string): Promise<number> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':from': `SPEND#${since}`, ':to': 'SPEND#\uffff' },
+      ConsistentRead: true,
+    });
+    return items.reduce((sum, item) => sum + ((item.spend as SpendRecord).baseAmountMinor ?? 0), 0);
+  }
+
+  async getLot(customerId: string, lotId: string): Promise<Lot | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: `LOT#${lotId}` }, ConsistentRead: true }));
+    return result.Item?.lot as Lot | undefined;
+  }
+
+  async getEarn(customerId: string, storeId: string, orderId: string): Promise<EarnRecord | undefined> {
+    const result = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: `EARN#${storeId}#${orderId}` }, ConsistentRead: true }),
+    );
+    return result.Item?.earn as EarnRecord | undefined;
+  }
+
+  async ledger(customerId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>> {
+    let start: Record<string, unknown> | undefined;
+    if (cursor !== undefined) {
+      start = decodeCursor(cursor);
+      if (!start || start.pk !== customerPk(customerId) || !String(start.sk).startsWith('LEDGER#')) throw new InvalidLoyaltyCursor();
+    }
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': customerPk(customerId), ':prefix': 'LEDGER#' },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    return { items: (result.Items ?? []).map((item) => item.entry as LedgerEntry), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  async getMarker(customerId: string, kind: 'ADJUST' | 'IDEMP', key: string): Promise<Item | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: `${kind}#${key}` }, ConsistentRead: true }));
+    return result.Item;
+  }
+
+  markerItem(customerId: string, kind: 'ADJUST' | 'IDEMP', key: string, value: Item): RawTransactItem {
+    return { Put: { TableName: this.tableName, Item: { pk: customerPk(customerId), sk: `${kind}#${key}`, ...value }, ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+
+  /**
+   * Commits a plan in one transaction: the account (conditioned on the version the plan started from), its ledger
+   * entries with their events, lots, the earn and spend records, a tier change, and any extra items.
+   */
+  async commit(plan: Plan, options: { program?: Program; extras?: ExtraItem[] } = {}): Promise<CommitOutcome> {
+    const account = plan.change.account;
+    const before = plan.change.before;
+    const pk = customerPk(account.customerId);
+    const items: RawTransactItem[] = [];
+    const shard = dueShard(account.customerId);
+    items.push({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk,
+          sk: 'ACCOUNT',
+          account,
+          version: account.version,
+          ...(account.tierReviewAt ? { gsi1pk: `DUE#TIER#${shard}`, gsi1sk: `${account.tierReviewAt}#${account.customerId}` } : {}),
+        },
+        ConditionExpression: before.version === 0 ? 'attribute_not_exists(pk)' : 'version = :version',
+        ...(before.version === 0 ? {} : { ExpressionAttributeValues: { ':version': before.version } }),
+      },
+    });
+    for (const entry of plan.change.entries) {
+      const outbox = plan.outbox.get(entry.entryId);
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk, sk: `LEDGER#${pad(entry.seq)}`, entry, ...(outbox ? { [OUTBOX_ATTRIBUTE]: outbox } : {}) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    for (const lot of plan.lotPuts) items.push({ Put: { TableName: this.tableName, Item: this.lotItem(lot, options.program) } });
+    for (const lotId of plan.lotDeletes) items.push({ Delete: { TableName: this.tableName, Key: { pk, sk: `LOT#${lotId}` } } });
+    if (plan.earn) {
+      const record = plan.earn.record;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk, sk: `EARN#${record.storeId}#${record.orderId}`, earn: record },
+          ...(plan.earn.create ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        },
+      });
+    }
+    if (plan.spend) {
+      const ttlDays = (options.program?.tierWindowDays ?? 3650) + 30;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { pk, sk: `SPEND#${plan.spend.key}`, spend: plan.spend, expiresAt: Math.floor(Date.parse(addDays(plan.spend.occurredAt, ttlDays)) / 1000) },
+        },
+      });
+    }
+    if (plan.tierChange) {
+      const { outbox, ...change } = plan.tierChange;
+      items.push({ Put: { TableName: this.tableName, Item: { pk, sk: `TIER#${pad(change.seq)}`, change: { ...change, at: plan.change.now }, [OUTBOX_ATTRIBUTE]: outbox } } });
+    }
+    const extras = (options.extras ?? []) as RawTransactItem[];
+    items.push(...extras);
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return { kind: 'committed' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      const extraStart = items.length - extras.length;
+      const failedExtra = reasons.findIndex((reason, index) => index >= extraStart && reason === 'ConditionalCheckFailed');
+      if (failedExtra >= 0) return { kind: 'extra-failed', index: failedExtra - extraStart };
+      return { kind: 'conflict' };
+    }
+  }
+
+  private lotItem(lot: Lot, program: Program | undefined): Item {
+    const shard = dueShard(lot.customerId);
+    let due: { kind: DueKind; at: string } | undefined;
+    if (lot.status === 'pending' && lot.pendingUntil) due = { kind: 'RELEASE', at: lot.pendingUntil };
+    else if (lot.status === 'available' && lot.expiresAt) {
+      const remindAt = program && program.expiryReminderDays > 0 ? addDays(lot.expiresAt, -program.expiryReminderDays) : undefined;
+      due = !lot.reminded && remindAt ? { kind: 'REMIND', at: remindAt } : { kind: 'EXPIRE', at: lot.expiresAt };
+    }
+    return {
+      pk: customerPk(lot.customerId),
+      sk: `LOT#${lot.lotId}`,
+      lot: JSON.parse(JSON.stringify(lot)) as Lot,
+      ...(due ? { gsi1pk: `DUE#${due.kind}#${shard}`, gsi1sk: `${due.at}#${lot.customerId}#${lot.lotId}` } : {}),
+    };
+  }
+
+  /** Marks a lot reminded (moving it to the expiry index), with its PointsExpiringSoon event when points are at risk. */
+  async markReminded(lot: Lot, outbox: OutboxRecord | undefined): Promise<void> {
+    const reminded: Lot = { ...lot, reminded: true };
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...this.lotItem(reminded, undefined), ...(outbox ? { [OUTBOX_ATTRIBUTE]: outbox } : {}) },
+        ConditionExpression: 'attribute_exists(pk) AND begins_with(gsi1pk, :remind)',
+        ExpressionAttributeValues: { ':remind': 'DUE#REMIND#' },
+      }),
+    ).catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    });
+  }
+
+  /** One page of due items of a kind in a shard (due time ≤ now), oldest first. */
+  async dueItems(kind: DueKind, shard: number, now: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: Item[]; cursor?: Record<string, unknown> }> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
+        ExpressionAttributeValues: { ':pk': `DUE#${kind}#${shard}`, ':now': `${now}#\uffff` },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    return { items: result.Items ?? [], ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+  }
+
+  // ---- rewards, redemptions, coupons
+
+  async listRewards(limit: number, cursor?: string): Promise<Page<Reward>> {
+    let start: Record<string, unknown> | undefined;
+    if (cursor !== undefined) {
+      start = decodeCursor(cursor);
+      if (!start || start.pk !== 'REWARD') throw new InvalidLoyaltyCursor();
+    }
+    const result = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'REWARD' }, Limit: limit, ExclusiveStartKey: start }),
+    );
+    return { items: (result.Items ?? []).map(rewardFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  async getReward(rewardId: string): Promise<Reward | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'REWARD', sk: rewardId }, ConsistentRead: true }));
+    return result.Item ? rewardFromItem(result.Item) : undefined;
+  }
+
+  /** Creates (when `create`) or replaces a reward; stock is its own attribute so redemptions can decrement it. */
+  async putReward(reward: Reward, create: boolean): Promise<'saved' | 'exists' | 'missing'> {
+    const { stock, ...rest } = reward;
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: 'REWARD', sk: reward.rewardId, reward: rest, ...(stock === undefined ? {} : { stock }) },
+          ConditionExpression: create ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+        }),
+      );
+      return 'saved';
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return create ? 'exists' : 'missing';
+      throw error;
+    }
+  }
+
+  stockDecrement(rewardId: string): RawTransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk: 'REWARD', sk: rewardId },
+        UpdateExpression: 'SET stock = stock - :one',
+        ConditionExpression: 'stock > :zero',
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      },
+    };
+  }
+
+  stockIncrement(rewardId: string): RawTransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk: 'REWARD', sk: rewardId },
+        UpdateExpression: 'SET stock = stock + :one',
+        ConditionExpression: 'attribute_exists(stock)',
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    };
+  }
+
+  redemptionPut(redemption: Redemption, condition: 'create' | { status: Redemption['status'] }): RawTransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: `REDEMPTION#${redemption.redemptionId}`,
+          sk: 'REDEMPTION',
+          redemption,
+          status: redemption.status,
+          gsi2pk: customerPk(redemption.customerId),
+          gsi2sk: `${redemption.createdAt}#${redemption.redemptionId}`,
+        },
+        ConditionExpression: condition === 'create' ? 'attribute_not_exists(pk)' : '#status = :status',
+        ...(condition === 'create' ? {} : { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': condition.status } }),
+      },
+    };
+  }
+
+  couponPut(redemption: Redemption, condition: 'create' | { status: Redemption['status'] }): RawTransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { pk: `COUPON#${redemption.couponCode}`, sk: 'COUPON', redemptionId: redemption.redemptionId, customerId: redemption.customerId, status: redemption.status },
+        ConditionExpression: condition === 'create' ? 'attribute_not_exists(pk)' : '#status = :status',
+        ...(condition === 'create' ? {} : { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': condition.status } }),
+      },
+    };
+  }
+
+  async getRedemption(redemptionId: string): Promise<Redemption | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REDEMPTION#${redemptionId}`, sk: 'REDEMPTION' }, ConsistentRead: true }));
+    return result.Item?.redemption as Redemption | undefined;
+  }
+
+  async getCoupon(code: string): Promise<{ redemptionId: string; status: Redemption['status'] } | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `COUPON#${code}`, sk: 'COUPON' }, ConsistentRead: true }));
+    return result.Item ? { redemptionId: result.Item.redemptionId as string, status: result.Item.status as Redemption['status'] } : undefined;
+  }
+
+  /** Marks a coupon and its redemption used, once. */
+  async consumeCoupon(redemption: Redemption, usedAt: string): Promise<'used' | 'not-active'> {
+    const used: Redemption = { ...redemption, status: 'used', usedAt };
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: [this.couponPut(used, { status: 'active' }), this.redemptionPut(used, { status: 'active' })] }));
+      return 'used';
+    } catch (error) {
+      if (cancellationReasons(error)) return 'not-active';
+      throw error;
+    }
+  }
+
+  async listRedemptions(customerId: string, limit: number, cursor?: string): Promise<Page<Redemption>> {
+    let start: Record<string, unknown> | undefined;
+    if (cursor !== undefined) {
+      start = decodeCursor(cursor);
+      if (!start || start.gsi2pk !== customerPk(customerId)) throw new InvalidLoyaltyCursor();
+    }
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': customerPk(customerId) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    return { items: (result.Items ?? []).map((item) => item.redemption as Redemption), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+}
+
+export class InvalidLoyaltyCursor extends Error {}
+
+function rewardFromItem(item: Item): Reward {
+  return { ...(item.reward as Omit<Reward, 'stock'>), ...(item.stock === undefined ? {} : { stock: item.stock as number }) };
+}
+
+export type { RawTransactItem, TransactWriteItem, DueKind, CommitOutcome };
