@@ -18,7 +18,7 @@ export const handler = httpHandler({ service: SERVICE }, async ({ principal, que
     let items = result.items;
     if (principal.kind === 'storefront') items = items.filter((reward) => reward.active);
     if (principal.kind === 'customer') {
-      const [account, program] = await Promise.all([repository.getAccount(principal.customerId), repository.getProgram()]);
+      const [account, program] = await Promise.all([repository.getAccount(principal.customerId), repository.getProgramCached()]);
       items = items.filter((reward) => eligibleFor(reward, program, account.tier?.name));
     }
     return { status: 200, body: { items: items.map(rewardView), ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) } };

@@ -30,6 +30,19 @@ export class LoyaltyRepository implements LoyaltyStore {
 
   // ---- program
 
+  private cachedProgram: { program: Program | undefined; until: number } | undefined;
+
+  /**
+   * The program for read paths (balance, rewards), cached per container for a few seconds so a balance read is one
+   * GetItem and one Query. Awards and redemptions read it fresh.
+   */
+  async getProgramCached(ttlMs = 10_000): Promise<Program | undefined> {
+    if (this.cachedProgram && this.cachedProgram.until > Date.now()) return this.cachedProgram.program;
+    const program = await this.getProgram();
+    this.cachedProgram = { program, until: Date.now() + ttlMs };
+    return program;
+  }
+
   async getProgram(): Promise<Program | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'PROGRAM', sk: 'CURRENT' }, ConsistentRead: true }));
     return result.Item?.program as Program | undefined;

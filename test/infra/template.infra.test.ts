@@ -121,8 +121,15 @@ describe('synthesized template ↔ topology', () => {
     }
   });
 
-  it('has exactly the declared schedules', () => {
-    expect(resourcesOf(statelessTemplate, 'AWS::Scheduler::Schedule')).toHaveLength(topology.schedules.length);
+  it('has exactly the declared schedules, each sending its name to its function', () => {
+    const schedules = resourcesOf(statelessTemplate, 'AWS::Scheduler::Schedule').map((schedule) => schedule.Properties as { Name: string; ScheduleExpression: string; Target: { Input: string } });
+    const declared = topology.schedules as readonly { name: string; expression: string }[];
+    expect(schedules.map((schedule) => [schedule.Name, schedule.ScheduleExpression]).sort()).toEqual(
+      declared.map((schedule) => [`loyalty-loop-test-${schedule.name}`, schedule.expression]).sort(),
+    );
+    for (const schedule of schedules) {
+      expect(JSON.parse(schedule.Target.Input)).toEqual({ schedule: schedule.Name.replace('loyalty-loop-test-', ''), scheduledTime: '<aws.scheduler.scheduled-time>' });
+    }
   });
 
   it('builds every function with the platform defaults: nodejs22.x on arm64, tracing, JSON logs, its own log group', () => {

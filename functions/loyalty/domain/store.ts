@@ -12,6 +12,7 @@ export type CommitOutcome = { kind: 'committed' } | { kind: 'conflict' } | { kin
 
 export interface LoyaltyStore {
   getProgram(): Promise<Program | undefined>;
+  getProgramCached(ttlMs?: number): Promise<Program | undefined>;
   saveProgram(program: Program, previousVersion: number): Promise<'saved' | 'conflict'>;
   getAccount(customerId: string): Promise<Account>;
   lotsAndSpend(customerId: string): Promise<{ lots: Lot[]; spend: SpendRecord[] }>;

@@ -222,7 +222,7 @@ export interface BalanceView {
 }
 
 export async function balance(store: Store, customerId: string, now: string, format: (minor: number, currency: string) => string): Promise<BalanceView> {
-  const [account, program, { lots, spend }] = await Promise.all([store.getAccount(customerId), store.getProgram(), store.lotsAndSpend(customerId)]);
+  const [account, program, { lots, spend }] = await Promise.all([store.getAccount(customerId), store.getProgramCached(), store.lotsAndSpend(customerId)]);
   const tierName = account.tier?.name ?? program?.tiers[0]?.name;
   const tier = program?.tiers.find((candidate) => candidate.name === tierName);
   let nextTier: BalanceView['nextTier'] = null;
