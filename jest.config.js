@@ -7,6 +7,8 @@ const common = {
 };
 
 export default {
+  // Integration and end-to-end tests wait on real processes; unit tests finish in milliseconds either way.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
