@@ -24,10 +24,14 @@ export const handler = httpHandler({ service: SERVICE, body: redemptionBody, par
   switch (result.kind) {
     case 'created':
     case 'replayed':
+      // A retry with the same key gets the same response as the original, marked as a replay.
       return {
-        status: result.kind === 'created' ? 201 : 200,
-        body: { ...redemptionView(result.redemption), balance: result.balance },
-        headers: { location: `/v1/redemptions/${result.redemption.redemptionId}` },
+        status: 201,
+        body: { ...redemptionView({ ...result.redemption, status: 'active', usedAt: undefined, cancelledAt: undefined }), balance: result.balance },
+        headers: {
+          location: `/v1/redemptions/${result.redemption.redemptionId}`,
+          ...(result.kind === 'replayed' ? { 'idempotent-replayed': 'true' } : {}),
+        },
       };
     case 'idempotency-mismatch':
       throw Problems.unprocessable('idempotency-key-reused', 'This Idempotency-Key was used with a different request');

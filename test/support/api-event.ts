@@ -52,7 +52,7 @@ export function lambdaContext(name = 'test'): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${name}`,
     logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => 60_000,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
