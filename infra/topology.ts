@@ -26,6 +26,8 @@ export const topology = {
         { name: 'gsi2', partitionKey: { name: 'gsi2pk', type: S }, sortKey: { name: 'gsi2sk', type: S } },
       ],
       stream: true,
+      // Webhook delivery markers expire; purchases and refunds carry no expiry.
+      timeToLiveAttribute: 'expiresAt',
       envVar: 'PURCHASES_TABLE_NAME',
     },
     customers: {
@@ -209,6 +211,27 @@ export const topology = {
       timeoutSeconds: 10,
       tables: { loyalty: 'readWrite' },
     },
+    shopifyWebhook: {
+      entry: 'functions/webhooks/shopify.handler.ts',
+      description: 'POST /v1/webhooks/shopify/{storeId}',
+      memoryMb: 512,
+      timeoutSeconds: 15,
+      tables: { purchases: 'readWrite', identity: 'read' },
+    },
+    stripeWebhook: {
+      entry: 'functions/webhooks/stripe.handler.ts',
+      description: 'POST /v1/webhooks/stripe/{storeId}',
+      memoryMb: 512,
+      timeoutSeconds: 15,
+      tables: { purchases: 'readWrite', identity: 'read' },
+    },
+    wooCommerceWebhook: {
+      entry: 'functions/webhooks/woocommerce.handler.ts',
+      description: 'POST /v1/webhooks/woocommerce/{storeId}',
+      memoryMb: 512,
+      timeoutSeconds: 15,
+      tables: { purchases: 'readWrite', identity: 'read' },
+    },
     loyaltyPurchaseEvents: {
       entry: 'functions/loyalty/purchase-events.handler.ts',
       description: 'Awards points for purchases and reverses them for refunds (exactly once)',
@@ -254,6 +277,9 @@ export const topology = {
     { method: 'GET', path: '/v1/customers/{customerId}/redemptions', function: 'listRedemptions', access: ['storefront', 'customer', 'marketer'] },
     { method: 'POST', path: '/v1/redemptions/{redemptionId}/cancel', function: 'cancelRedemption', access: ['customer', 'marketer'] },
     { method: 'POST', path: '/v1/coupons/{code}/consume', function: 'consumeCoupon', access: ['storefront'] },
+    { method: 'POST', path: '/v1/webhooks/shopify/{storeId}', function: 'shopifyWebhook', access: ['public'] },
+    { method: 'POST', path: '/v1/webhooks/stripe/{storeId}', function: 'stripeWebhook', access: ['public'] },
+    { method: 'POST', path: '/v1/webhooks/woocommerce/{storeId}', function: 'wooCommerceWebhook', access: ['public'] },
   ],
   fallbackFunction: 'fallback',
   apiKeyAuthorizerFunction: 'authorizer',
@@ -334,6 +360,9 @@ export const topology = {
   | 'consumeCoupon'
   | 'loyaltyPurchaseEvents'
   | 'loyaltySchedules'
+  | 'shopifyWebhook'
+  | 'stripeWebhook'
+  | 'wooCommerceWebhook'
 >;
 
 export type AppTopology = typeof topology;

@@ -83,6 +83,40 @@ export class IdentityRepository {
   }
 }
 
+export type WebhookPlatform = 'shopify' | 'stripe' | 'woocommerce';
+
+/** Webhook signing secrets per store and platform. Never logged, never returned by any API. */
+export class WebhookSecrets {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async set(storeId: string, platform: WebhookPlatform, secret: string, at: string): Promise<void> {
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: { pk: storePk(storeId), sk: 'STORE' },
+              UpdateExpression: 'SET storeId = :storeId, createdAt = if_not_exists(createdAt, :now), #type = :type',
+              ExpressionAttributeNames: { '#type': 'type' },
+              ExpressionAttributeValues: { ':storeId': storeId, ':now': at, ':type': 'store' },
+            },
+          },
+          { Put: { TableName: this.tableName, Item: { pk: storePk(storeId), sk: `WEBHOOK#${platform}`, type: 'webhookSecret', secret, updatedAt: at } } },
+        ],
+      }),
+    );
+  }
+
+  async get(storeId: string, platform: WebhookPlatform): Promise<string | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: storePk(storeId), sk: `WEBHOOK#${platform}` }, ConsistentRead: true }));
+    return typeof result.Item?.secret === 'string' ? result.Item.secret : undefined;
+  }
+}
+
 function toApiKey(item: Record<string, unknown>): ApiKeyRecord {
   return {
     keyId: item.keyId as string,

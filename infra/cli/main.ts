@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { issueApiKey } from '../../functions/identity/domain/api-keys';
-import { IdentityRepository } from '../../functions/identity/identity.repository';
+import { IdentityRepository, WebhookSecrets } from '../../functions/identity/identity.repository';
 import { IDENTIFIER_PATTERN } from '../../shared/domain/identifiers';
 import { physicalTableName } from '../topology';
 import { parseDuration } from './duration';
@@ -13,6 +13,8 @@ Usage:
   loyalty keys create --store <storeId> [--json]     create a storefront API key (printed once)
   loyalty keys list --store <storeId> [--json]       list a store's keys (never the secrets)
   loyalty keys revoke <keyId>                        revoke a key (effective within the authorizer cache TTL, 5 min)
+  loyalty stores set-secret --store <storeId> --platform shopify|stripe|woocommerce --secret <value>
+                                                     the store's webhook signing secret (never shown again)
   loyalty token --customer <id> | --marketer <name> [--ttl 1h] [--json]
                                                      mint a token from the local issuer (local runtime only)
   loyalty events [--follow] [--detail-type <T>] [--limit N] [--json]
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       store: { type: 'string' },
+      platform: { type: 'string' },
+      secret: { type: 'string' },
       json: { type: 'boolean', default: false },
       customer: { type: 'string' },
       marketer: { type: 'string' },
@@ -92,6 +96,18 @@ async function main(argv: string[]): Promise<void> {
         return;
       }
       throw new UsageError(`Unknown keys command ${subcommand ?? ''}`);
+    }
+    case 'stores': {
+      if (subcommand !== 'set-secret') throw new UsageError(`Unknown stores command ${subcommand ?? ''}`);
+      const storeId = requireStore(values.store);
+      const platform = values.platform as string | undefined;
+      if (platform !== 'shopify' && platform !== 'stripe' && platform !== 'woocommerce') throw new UsageError('--platform must be shopify, stripe or woocommerce');
+      const secret = values.secret as string | undefined;
+      if (!secret || secret.length < 8 || secret.length > 512) throw new UsageError('--secret must be 8 to 512 characters');
+      const secrets = new WebhookSecrets(identityClient(stage, values['dynamodb-endpoint']), physicalTableName(stage, 'identity'));
+      await withDynamo(stage, () => secrets.set(storeId, platform, secret, new Date().toISOString()));
+      process.stdout.write(`Saved the ${platform} webhook secret of store ${storeId}. Point ${platform} at /v1/webhooks/${platform}/${storeId}.\n`);
+      return;
     }
     case 'token': {
       localOnly(stage, 'token', 'On AWS, customers and marketers sign in with the Cognito user pool (see README, Identity).');
@@ -214,6 +230,10 @@ function localOnly(stage: string, command: string, hint: string): void {
 }
 
 function identityRepository(stage: string, endpoint: string | undefined): IdentityRepository {
+  return new IdentityRepository(identityClient(stage, endpoint), physicalTableName(stage, 'identity'));
+}
+
+function identityClient(stage: string, endpoint: string | undefined): DynamoDBDocumentClient {
   const local = stage === 'local';
   const client = new DynamoDBClient(
     local
@@ -224,7 +244,7 @@ function identityRepository(stage: string, endpoint: string | undefined): Identi
         }
       : { ...(endpoint ? { endpoint } : {}) },
   );
-  return new IdentityRepository(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), physicalTableName(stage, 'identity'));
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 async function withDynamo<T>(stage: string, action: () => Promise<T>): Promise<T> {

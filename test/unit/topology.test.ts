@@ -23,11 +23,12 @@ describe('topology', () => {
 
   it('gives every route exactly one valid access declaration and a unique method and path', () => {
     const valid: Access[] = ['public', 'storefront', 'customer', 'marketer'];
-    for (const route of topology.routes) {
+    for (const declared of topology.routes) {
+      const route = { ...declared, access: declared.access as readonly Access[] };
       expect(route.access.length).toBeGreaterThan(0);
       for (const access of route.access) expect(valid).toContain(access);
       if (route.access.includes('public')) expect(route.access).toEqual(['public']);
-      expect(authorizerKindFor(route.access as readonly Access[])).toBeDefined();
+      expect(authorizerKindFor(route.access)).toBeDefined();
     }
     const keys = topology.routes.map(routeKey);
     expect(new Set(keys).size).toBe(keys.length);

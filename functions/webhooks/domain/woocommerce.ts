@@ -1,0 +1,46 @@
+import { customerIdentity, decimalText, isoTime, type WebhookAction } from './actions';
+
+const PAID = new Set(['processing', 'completed']);
+
+/** WooCommerce REST v3 order webhooks (order.created / order.updated) mapped to actions. */
+export function wooCommerceActions(topic: string, order: Record<string, unknown>): WebhookAction[] {
+  if (topic !== 'order.created' && topic !== 'order.updated') return [{ kind: 'ignore', note: `topic ${topic.slice(0, 64)} is not handled` }];
+  const orderId = String(order.id);
+  const actions: WebhookAction[] = [];
+  const status = String(order.status);
+  const paidAt = isoTime(order.date_paid_gmt, true) ?? isoTime(order.date_paid);
+  if ((PAID.has(status) || status === 'refunded') && paidAt) {
+    const billing = order.billing as { email?: unknown } | undefined;
+    const identity = customerIdentity(order.customer_id, billing?.email);
+    const amount = decimalText(order.total);
+    if (!identity) actions.push({ kind: 'ignore', note: 'order has neither a customer id nor an email: nothing to award' });
+    else if (!amount || typeof order.currency !== 'string') actions.push({ kind: 'ignore', note: 'order has no total or currency' });
+    else {
+      const lineItems = Array.isArray(order.line_items) ? (order.line_items as Record<string, unknown>[]) : [];
+      actions.push({
+        kind: 'purchase',
+        orderId,
+        ...identity,
+        amount,
+        currency: order.currency,
+        items: lineItems.map((item) => ({
+          ...(typeof item.sku === 'string' && item.sku ? { sku: item.sku.slice(0, 128) } : {}),
+          quantity: Number(item.quantity) > 0 ? Math.floor(Number(item.quantity)) : 1,
+          ...(decimalText(item.price) ? { unitPrice: decimalText(item.price) } : {}),
+        })),
+        occurredAt: paidAt,
+        channel: 'woocommerce',
+      });
+    }
+  } else if (!PAID.has(status)) {
+    actions.push({ kind: 'ignore', note: `order status ${status.slice(0, 32)} is not paid` });
+  }
+  const refunds = Array.isArray(order.refunds) ? (order.refunds as { id?: unknown; total?: unknown; reason?: unknown }[]) : [];
+  for (const refund of refunds) {
+    const amount = decimalText(refund.total)?.replace(/^-/, '');
+    if (!amount || Number(amount) === 0) continue;
+    actions.push({ kind: 'refund', orderId, refundId: `woo-refund-${String(refund.id)}`, amount, ...(typeof refund.reason === 'string' && refund.reason ? { reason: refund.reason.slice(0, 500) } : {}) });
+  }
+  if (status === 'refunded') actions.push({ kind: 'refund-remaining', orderId, refundId: `woo-refunded-${orderId}`, reason: 'Order refunded' });
+  return actions;
+}

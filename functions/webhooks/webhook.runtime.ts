@@ -1,0 +1,153 @@
+import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { now } from '../../shared/clock';
+import { loadConfig, nonEmpty } from '../../shared/config';
+import { formatMinor, parseMajorAmount } from '../../shared/domain/money';
+import { IDENTIFIER_PATTERN } from '../../shared/domain/identifiers';
+import { Problems } from '../../shared/http/problem';
+import { rawBody, type HttpResult } from '../../shared/http/stack';
+import { createLogger } from '../../shared/logger';
+import { WebhookSecrets, type WebhookPlatform } from '../identity/identity.repository';
+import { recordPurchaseBody } from '../purchases/purchase.schema';
+import { recordPurchase, refundPurchase } from '../purchases/domain/use-cases';
+import { PurchasesRepository } from '../purchases/purchases.repository';
+import type { WebhookAction } from './domain/actions';
+
+/**
+ * What every storefront webhook shares: configuration, secrets, the raw body, delivery deduplication, and running
+ * the actions through the purchases use cases (so order- and refund-level idempotency apply as well).
+ * Platforms disable webhooks that keep failing, so anything we do not handle is acknowledged with a note.
+ */
+export const SERVICE = 'webhooks';
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
+
+let context: { purchases: PurchasesRepository; secrets: WebhookSecrets; purchasesTable: string } | undefined;
+
+export function webhookContext() {
+  if (!context) {
+    const config = loadConfig({ PURCHASES_TABLE_NAME: nonEmpty, IDENTITY_TABLE_NAME: nonEmpty });
+    context = {
+      purchases: new PurchasesRepository(dynamoDocumentClient(), config.PURCHASES_TABLE_NAME),
+      secrets: new WebhookSecrets(dynamoDocumentClient(), config.IDENTITY_TABLE_NAME),
+      purchasesTable: config.PURCHASES_TABLE_NAME,
+    };
+  }
+  return context;
+}
+
+export const logger = createLogger(SERVICE);
+
+export function storeIdOf(event: APIGatewayProxyEventV2): string {
+  const storeId = event.pathParameters?.storeId ?? '';
+  if (!IDENTIFIER_PATTERN.test(storeId)) throw Problems.validation([{ pointer: '/path/storeId', detail: 'is not a store id' }]);
+  return storeId;
+}
+
+export function bodyOf(event: APIGatewayProxyEventV2): Buffer {
+  const bytes = rawBody(event);
+  if (bytes.length > MAX_WEBHOOK_BYTES) throw Problems.payloadTooLarge(MAX_WEBHOOK_BYTES);
+  return bytes;
+}
+
+export async function secretFor(storeId: string, platform: WebhookPlatform): Promise<string> {
+  const secret = await webhookContext().secrets.get(storeId, platform);
+  // Without a secret nothing can be verified: answered exactly like a bad signature.
+  if (!secret) throw Problems.unauthorized(`No valid ${platform} signature for this store`);
+  return secret;
+}
+
+export function parseJsonObject(bytes: Buffer): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw Problems.malformedJson('The webhook body is not a JSON object');
+}
+
+const deliveryKey = (platform: WebhookPlatform, storeId: string) => `WEBHOOK#${platform}#${storeId}`;
+
+export async function alreadyDelivered(platform: WebhookPlatform, storeId: string, deliveryId: string): Promise<boolean> {
+  const { purchasesTable } = webhookContext();
+  const result = await dynamoDocumentClient().send(new GetCommand({ TableName: purchasesTable, Key: { pk: deliveryKey(platform, storeId), sk: deliveryId }, ConsistentRead: true }));
+  return result.Item !== undefined;
+}
+
+async function rememberDelivery(platform: WebhookPlatform, storeId: string, deliveryId: string, at: Date): Promise<void> {
+  const { purchasesTable } = webhookContext();
+  await dynamoDocumentClient().send(
+    new PutCommand({
+      TableName: purchasesTable,
+      Item: { pk: deliveryKey(platform, storeId), sk: deliveryId, type: 'webhookDelivery', receivedAt: at.toISOString(), expiresAt: Math.floor(at.getTime() / 1000) + DELIVERY_RETENTION_SECONDS },
+    }),
+  );
+}
+
+export interface ActionResult {
+  readonly action: WebhookAction['kind'];
+  readonly outcome: string;
+  readonly orderId?: string;
+}
+
+/**
+ * Runs the actions, then remembers the delivery id (only after success, so a failed delivery is processed again
+ * when the platform retries). Answers 200 with what was done.
+ */
+export async function processDelivery(platform: WebhookPlatform, storeId: string, deliveryId: string | undefined, actions: WebhookAction[]): Promise<HttpResult> {
+  if (deliveryId && (await alreadyDelivered(platform, storeId, deliveryId))) {
+    return { status: 200, body: { received: true, duplicate: true, results: [] } };
+  }
+  const at = now();
+  const results: ActionResult[] = [];
+  for (const action of actions) results.push(await runAction(storeId, action, at));
+  if (deliveryId) await rememberDelivery(platform, storeId, deliveryId, at);
+  logger.info('webhook processed', { platform, storeId, deliveryId, results: results.map((result) => `${result.action}:${result.outcome}`) });
+  return { status: 200, body: { received: true, results } };
+}
+
+const purchaseSchema = recordPurchaseBody(now);
+
+async function runAction(storeId: string, action: WebhookAction, at: Date): Promise<ActionResult> {
+  const { purchases } = webhookContext();
+  switch (action.kind) {
+    case 'ignore':
+      return { action: 'ignore', outcome: action.note };
+    case 'erase':
+      return { action: 'erase', outcome: 'acknowledged; customer erasure runs through DELETE /v1/customers/{customerId}' };
+    case 'purchase': {
+      const { kind: _kind, ...body } = action;
+      const parsed = purchaseSchema.safeParse({ ...body, items: normalizeItems(body.items, body.currency) });
+      if (!parsed.success) {
+        return { action: 'purchase', orderId: action.orderId, outcome: `not recorded: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ').slice(0, 300)}` };
+      }
+      const result = await recordPurchase(purchases, { ...parsed.data, storeId }, at);
+      return { action: 'purchase', orderId: action.orderId, outcome: result.kind === 'conflict' ? 'already recorded with different details (kept the original)' : result.kind };
+    }
+    case 'refund':
+    case 'refund-remaining': {
+      const current = await purchases.getPurchase(storeId, action.orderId);
+      if (!current) return { action: action.kind, orderId: action.orderId, outcome: 'no such purchase for this store (nothing to refund)' };
+      let amount: string;
+      if (action.kind === 'refund') amount = action.amount;
+      else {
+        const target = action.upToMinor ?? current.purchase.amountMinor;
+        const remaining = Math.min(target, current.purchase.amountMinor) - current.purchase.refundedMinor;
+        if (remaining <= 0) return { action: action.kind, orderId: action.orderId, outcome: 'nothing left to refund' };
+        amount = formatMinor(remaining, current.purchase.currency);
+      }
+      const result = await refundPurchase(purchases, { storeId, orderId: action.orderId, refundId: action.refundId, amount, reason: 'reason' in action ? action.reason : undefined }, at);
+      return { action: action.kind, orderId: action.orderId, outcome: result.kind };
+    }
+  }
+}
+
+/** Line items whose unit price does not fit the currency are kept without a price rather than failing the order. */
+function normalizeItems(items: { sku?: string; quantity: number; unitPrice?: string }[], currency: string) {
+  return items.slice(0, 500).map((item) => {
+    const valid = item.unitPrice !== undefined && parseMajorAmount(item.unitPrice, currency.toUpperCase()).ok;
+    return { ...(item.sku ? { sku: item.sku } : {}), quantity: Math.min(item.quantity, 1_000_000), ...(valid ? { unitPrice: item.unitPrice } : {}) };
+  });
+}
