@@ -1,3 +1,5 @@
+import { CustomerErased } from './customer-erased';
+import { CustomerErasureRequested } from './customer-erasure-requested';
 import { PointsAdjusted } from './points-adjusted';
 import { PointsEarned } from './points-earned';
 import { PointsExpired } from './points-expired';
@@ -11,6 +13,8 @@ import { RewardRedeemed } from './reward-redeemed';
 import { TierChanged } from './tier-changed';
 
 export {
+  CustomerErased,
+  CustomerErasureRequested,
   PointsAdjusted,
   PointsEarned,
   PointsExpired,
@@ -38,4 +42,6 @@ export const allEvents = [
   RewardRedeemed,
   RedemptionCancelled,
   TierChanged,
+  CustomerErasureRequested,
+  CustomerErased,
 ] as const;

@@ -1,4 +1,4 @@
-import { PurchaseRecorded, PurchaseRefunded } from '../events';
+import { CustomerErasureRequested, PurchaseRecorded, PurchaseRefunded } from '../events';
 import type { Topology } from './topology-types';
 
 /**
@@ -33,6 +33,8 @@ export const topology = {
     customers: {
       partitionKey: { name: 'pk', type: S },
       sortKey: { name: 'sk', type: S },
+      // Erasure requests and confirmations leave through the outbox.
+      stream: true,
       timeToLiveAttribute: 'expiresAt',
       envVar: 'CUSTOMERS_TABLE_NAME',
     },
@@ -216,7 +218,8 @@ export const topology = {
       description: 'POST /v1/webhooks/shopify/{storeId}',
       memoryMb: 512,
       timeoutSeconds: 15,
-      tables: { purchases: 'readWrite', identity: 'read' },
+      // customers: Shopify's customers/redact requests an erasure.
+      tables: { purchases: 'readWrite', identity: 'read', customers: 'readWrite' },
     },
     stripeWebhook: {
       entry: 'functions/webhooks/stripe.handler.ts',
@@ -231,6 +234,41 @@ export const topology = {
       memoryMb: 512,
       timeoutSeconds: 15,
       tables: { purchases: 'readWrite', identity: 'read' },
+    },
+    requestCustomerErasure: {
+      entry: 'functions/customers/request-erasure.handler.ts',
+      description: 'DELETE /v1/customers/{customerId}: request erasure of personal data in every service',
+      memoryMb: 256,
+      timeoutSeconds: 10,
+      tables: { customers: 'readWrite' },
+    },
+    eraseCustomerActivity: {
+      entry: 'functions/customers/erase-customer.handler.ts',
+      description: 'CustomerErasureRequested in the customers service',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: { customers: 'readWrite' },
+    },
+    erasePurchasesCustomer: {
+      entry: 'functions/purchases/erase-customer.handler.ts',
+      description: 'CustomerErasureRequested in the purchases service',
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      tables: { purchases: 'readWrite' },
+    },
+    eraseLoyaltyCustomer: {
+      entry: 'functions/loyalty/erase-customer.handler.ts',
+      description: 'CustomerErasureRequested in the loyalty service',
+      memoryMb: 512,
+      timeoutSeconds: 120,
+      tables: { loyalty: 'readWrite' },
+    },
+    exportCustomer: {
+      entry: 'functions/privacy/export-customer.handler.ts',
+      description: 'GET /v1/customers/{customerId}/export: everything held about a customer',
+      memoryMb: 1024,
+      timeoutSeconds: 29,
+      tables: { purchases: 'read', customers: 'read', loyalty: 'read' },
     },
     loyaltyPurchaseEvents: {
       entry: 'functions/loyalty/purchase-events.handler.ts',
@@ -277,6 +315,8 @@ export const topology = {
     { method: 'GET', path: '/v1/customers/{customerId}/redemptions', function: 'listRedemptions', access: ['storefront', 'customer', 'marketer'] },
     { method: 'POST', path: '/v1/redemptions/{redemptionId}/cancel', function: 'cancelRedemption', access: ['customer', 'marketer'] },
     { method: 'POST', path: '/v1/coupons/{code}/consume', function: 'consumeCoupon', access: ['storefront'] },
+    { method: 'DELETE', path: '/v1/customers/{customerId}', function: 'requestCustomerErasure', access: ['marketer'] },
+    { method: 'GET', path: '/v1/customers/{customerId}/export', function: 'exportCustomer', access: ['customer', 'marketer'] },
     { method: 'POST', path: '/v1/webhooks/shopify/{storeId}', function: 'shopifyWebhook', access: ['public'] },
     { method: 'POST', path: '/v1/webhooks/stripe/{storeId}', function: 'stripeWebhook', access: ['public'] },
     { method: 'POST', path: '/v1/webhooks/woocommerce/{storeId}', function: 'wooCommerceWebhook', access: ['public'] },
@@ -312,8 +352,30 @@ export const topology = {
       retryAttempts: 2,
       maxEventAgeSeconds: 6 * 3600,
     },
+    {
+      name: 'customers-erase-customer',
+      event: CustomerErasureRequested,
+      function: 'eraseCustomerActivity',
+      retryAttempts: 2,
+      maxEventAgeSeconds: 6 * 3600,
+    },
+    {
+      name: 'purchases-erase-customer',
+      event: CustomerErasureRequested,
+      function: 'erasePurchasesCustomer',
+      retryAttempts: 2,
+      maxEventAgeSeconds: 6 * 3600,
+    },
+    {
+      name: 'loyalty-erase-customer',
+      event: CustomerErasureRequested,
+      function: 'eraseLoyaltyCustomer',
+      retryAttempts: 2,
+      maxEventAgeSeconds: 6 * 3600,
+    },
   ],
   streams: [
+    { table: 'customers', function: 'outboxRelay', batchSize: 100, maxRetryAttempts: 10 },
     { table: 'purchases', function: 'outboxRelay', batchSize: 100, maxRetryAttempts: 10 },
     { table: 'loyalty', function: 'outboxRelay', batchSize: 100, maxRetryAttempts: 10 },
   ],
@@ -363,6 +425,11 @@ export const topology = {
   | 'shopifyWebhook'
   | 'stripeWebhook'
   | 'wooCommerceWebhook'
+  | 'requestCustomerErasure'
+  | 'eraseCustomerActivity'
+  | 'erasePurchasesCustomer'
+  | 'eraseLoyaltyCustomer'
+  | 'exportCustomer'
 >;
 
 export type AppTopology = typeof topology;

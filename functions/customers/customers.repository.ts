@@ -1,4 +1,7 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CustomerErasureRequested } from '../../events/customer-erasure-requested';
+import { erasureConfirmationItem } from '../../shared/events/erasure';
+import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { cancellationReasons } from '../../shared/aws/transactions';
 import { emptyActivity, type CustomerActivity } from './domain/activity';
 
@@ -74,5 +77,38 @@ export class CustomersRepository {
       if (reasons[1] === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) return 'conflict';
       throw error;
     }
+  }
+
+  /** Records an erasure request; its stream record becomes CustomerErasureRequested for every service. */
+  async requestErasure(request: { requestId: string; customerId: string; requestedBy: string; requestedAt: string }): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: customerPk(request.customerId),
+          sk: `ERASURE#${request.requestId}`,
+          type: 'erasureRequest',
+          requestedBy: request.requestedBy,
+          requestedAt: request.requestedAt,
+          [OUTBOX_ATTRIBUTE]: outboxRecord(CustomerErasureRequested, request, { eventId: `CustomerErasureRequested:${request.requestId}`, occurredAt: request.requestedAt }),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /** Activity holds only anonymous totals: nothing personal to erase here, so this confirms (once). */
+  async confirmErasure(requestId: string, customerId: string, erasedAt: string): Promise<void> {
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: erasureConfirmationItem({ requestId, customerId, service: 'customers', itemsErased: 0, erasedAt }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      });
   }
 }

@@ -1,8 +1,9 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../shared/aws/query';
 import { cancellationReasons } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, type Page } from '../../shared/domain/pagination';
+import { ERASED, erasureConfirmationItem } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, type OutboxRecord } from '../../shared/events/outbox';
 import { addDays, dueShard, newAccount, type Account, type LedgerEntry, type Lot } from './domain/account';
 import type { Plan } from './domain/operations';
@@ -399,6 +400,76 @@ export class LoyaltyRepository implements LoyaltyStore {
 }
 
 export class InvalidLoyaltyCursor extends Error {}
+
+/**
+ * Erasure and export for the loyalty service. Balances and ledger amounts are anonymous totals and stay; the only
+ * free text about a customer is what marketers wrote as adjustment reasons, which is erased (also in stored events).
+ */
+export class LoyaltyPrivacy {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async eraseCustomer(requestId: string, customerId: string, erasedAt: string): Promise<number> {
+    const entries = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId), ':ledger': 'LEDGER#' },
+    });
+    let erased = 0;
+    for (const item of entries) {
+      const entry = item.entry as LedgerEntry;
+      if (entry.type !== 'adjust' || entry.reason === ERASED) continue;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET #entry.reason = :erased' + (item[OUTBOX_ATTRIBUTE] ? ', #outbox.#detail.#data.reason = :erased' : ''),
+          ExpressionAttributeNames: { '#entry': 'entry', ...(item[OUTBOX_ATTRIBUTE] ? { '#outbox': OUTBOX_ATTRIBUTE, '#detail': 'detail', '#data': 'data' } : {}) },
+          ExpressionAttributeValues: { ':erased': ERASED },
+        }),
+      );
+      erased++;
+    }
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: erasureConfirmationItem({ requestId, customerId, service: 'loyalty', itemsErased: erased, erasedAt }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      });
+    return erased;
+  }
+
+  /** Everything the loyalty service holds about a customer. */
+  async exportCustomer(customerId: string): Promise<Record<string, unknown>> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId) },
+    });
+    const redemptions = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': customerPk(customerId) },
+    });
+    const of = (prefix: string, field: string) => items.filter((item) => String(item.sk).startsWith(prefix)).map((item) => item[field]);
+    return {
+      account: items.find((item) => item.sk === 'ACCOUNT')?.account ?? null,
+      ledger: of('LEDGER#', 'entry'),
+      pointLots: of('LOT#', 'lot'),
+      qualifyingSpend: of('SPEND#', 'spend'),
+      tierHistory: of('TIER#', 'change'),
+      redemptions: redemptions.map((item) => item.redemption),
+    };
+  }
+}
 
 function rewardFromItem(item: Item): Reward {
   return { ...(item.reward as Omit<Reward, 'stock'>), ...(item.stock === undefined ? {} : { stock: item.stock as number }) };

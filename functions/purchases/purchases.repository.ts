@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ERASED, erasureConfirmationItem } from '../../shared/events/erasure';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { queryAll } from '../../shared/aws/query';
@@ -185,6 +186,77 @@ export class PurchasesRepository {
       }),
     );
     return { items: (result.Items ?? []).map(purchaseFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  /**
+   * Erases the customer's personal data from every purchase (email, also inside the stored event) and refund reasons,
+   * then confirms once. Order amounts and ids stay: they are the anonymous totals other ledgers rely on.
+   */
+  async eraseCustomer(requestId: string, customerId: string, erasedAt: string): Promise<number> {
+    const purchases = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+    });
+    let erased = 0;
+    for (const purchase of purchases) {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: purchase.pk, sk: purchase.sk },
+          UpdateExpression: 'REMOVE email, #outbox.#detail.#data.email',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#outbox': OUTBOX_ATTRIBUTE, '#detail': 'detail', '#data': 'data' },
+        }),
+      );
+      erased++;
+      const refunds = await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :refund)',
+        ExpressionAttributeValues: { ':pk': purchase.pk, ':refund': 'REFUND#' },
+      });
+      for (const refund of refunds.filter((item) => item.reason !== undefined)) {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: refund.pk, sk: refund.sk },
+            UpdateExpression: 'SET reason = :erased, #outbox.#detail.#data.reason = :erased',
+            ExpressionAttributeNames: { '#outbox': OUTBOX_ATTRIBUTE, '#detail': 'detail', '#data': 'data' },
+            ExpressionAttributeValues: { ':erased': ERASED },
+          }),
+        );
+        erased++;
+      }
+    }
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: erasureConfirmationItem({ requestId, customerId, service: 'purchases', itemsErased: erased, erasedAt }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      });
+    return erased;
+  }
+
+  /** Everything held about a customer's purchases, for export: each purchase with its refunds. */
+  async exportCustomer(customerId: string): Promise<{ purchase: Purchase; refunds: Refund[] }[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+    });
+    const result: { purchase: Purchase; refunds: Refund[] }[] = [];
+    for (const item of items) {
+      const found = await this.getPurchase(item.storeId as string, item.orderId as string);
+      if (found) result.push(found);
+    }
+    return result;
   }
 }
 

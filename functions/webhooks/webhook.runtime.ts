@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { CustomersRepository } from '../customers/customers.repository';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { now } from '../../shared/clock';
@@ -23,7 +25,7 @@ export const SERVICE = 'webhooks';
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
 
-let context: { purchases: PurchasesRepository; secrets: WebhookSecrets; purchasesTable: string } | undefined;
+let context: { purchases: PurchasesRepository; secrets: WebhookSecrets; purchasesTable: string; customers: () => CustomersRepository } | undefined;
 
 export function webhookContext() {
   if (!context) {
@@ -32,6 +34,8 @@ export function webhookContext() {
       purchases: new PurchasesRepository(dynamoDocumentClient(), config.PURCHASES_TABLE_NAME),
       secrets: new WebhookSecrets(dynamoDocumentClient(), config.IDENTITY_TABLE_NAME),
       purchasesTable: config.PURCHASES_TABLE_NAME,
+      // Only the Shopify function is bound to the customers table (customers/redact); others never call this.
+      customers: () => new CustomersRepository(dynamoDocumentClient(), loadConfig({ CUSTOMERS_TABLE_NAME: nonEmpty }).CUSTOMERS_TABLE_NAME),
     };
   }
   return context;
@@ -115,8 +119,10 @@ async function runAction(storeId: string, action: WebhookAction, at: Date): Prom
   switch (action.kind) {
     case 'ignore':
       return { action: 'ignore', outcome: action.note };
-    case 'erase':
-      return { action: 'erase', outcome: 'acknowledged; customer erasure runs through DELETE /v1/customers/{customerId}' };
+    case 'erase': {
+      await webhookContext().customers().requestErasure({ requestId: randomUUID(), customerId: action.customerId, requestedBy: `storefront:${storeId} (shopify customers/redact)`, requestedAt: at.toISOString() });
+      return { action: 'erase', outcome: 'erasure requested' };
+    }
     case 'purchase': {
       const { kind: _kind, ...body } = action;
       const parsed = purchaseSchema.safeParse({ ...body, items: normalizeItems(body.items, body.currency) });

@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { now } from '../../shared/clock';
+import { httpHandler } from '../../shared/http/stack';
+import { customerParams } from '../purchases/purchase.schema';
+import { customersRepository, SERVICE } from './customers.context';
+
+customersRepository();
+
+/**
+ * DELETE /v1/customers/{customerId}: every service erases the customer's personal data (email, free text) and keeps
+ * only the anonymous totals its ledger needs, each confirming with CustomerErased. Accepted, processed by events.
+ */
+export const handler = httpHandler({ service: SERVICE, params: customerParams }, async ({ params, principal }) => {
+  const requestId = randomUUID();
+  const requestedBy = principal.kind === 'marketer' ? principal.marketerId : principal.kind;
+  await customersRepository().requestErasure({ requestId, customerId: params.customerId, requestedBy, requestedAt: now().toISOString() });
+  return { status: 202, body: { requestId, customerId: params.customerId, status: 'requested', confirmations: 'CustomerErased events, one per service' } };
+});

@@ -1,0 +1,102 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { signShopify } from '../../functions/webhooks/domain/signatures';
+import { api, eventually, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+
+/** GDPR on the running system: export everything about a customer; erase their personal data in every service. */
+let runtime: RuntimeProcess;
+let key: string;
+let marketer: string;
+const emailOf = (customerId: string) => `${customerId}.person@example.com`;
+
+beforeAll(async () => {
+  runtime = await startRuntimeProcess();
+  key = (JSON.parse(await runtime.cli('keys', 'create', '--store', 'gdpr', '--json')) as { key: string }).key;
+  marketer = (await runtime.cli('token', '--marketer', 'dpo')).trim();
+}, 90_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+async function tablesContaining(text: string): Promise<string[]> {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: `http://127.0.0.1:${runtime.ports.dynamodb}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
+  const found: string[] = [];
+  for (const table of (await client.send(new ListTablesCommand({}))).TableNames ?? []) {
+    if (table.includes('runtime-journal')) continue; // the local event journal, like the bus archive, keeps delivered events
+    const items = (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
+    if (JSON.stringify(items).toLowerCase().includes(text)) found.push(table);
+  }
+  return found;
+}
+
+async function seedCustomer(customerId: string): Promise<void> {
+  const EMAIL = emailOf(customerId);
+  await api(runtime.url, 'POST', '/v1/purchases', { body: { orderId: `${customerId}-o1`, customerId, email: EMAIL, amount: '80.00', currency: 'USD' }, headers: { 'x-api-key': key } });
+  await api(runtime.url, 'POST', `/v1/purchases/${customerId}-o1/refunds`, { body: { refundId: 'r1', amount: '5.00', reason: `Call ${EMAIL} about the damaged box` }, headers: { 'x-api-key': key } });
+  await api(runtime.url, 'POST', `/v1/customers/${customerId}/adjustments`, { body: { adjustmentId: 'goodwill', points: 10, reason: `Apology sent to ${EMAIL}` }, headers: { authorization: `Bearer ${marketer}` } });
+  await eventually(async () => ((await api(runtime.url, 'GET', `/v1/customers/${customerId}/activity`, { headers: { 'x-api-key': key } })).body.refundCount === 1 ? true : undefined));
+}
+
+describe('export', () => {
+  it('gives the customer themself and marketers everything held, from every service', async () => {
+    await seedCustomer('gdpr-export');
+    const token = (await runtime.cli('token', '--customer', 'gdpr-export')).trim();
+    const exported = await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${token}` } });
+    expect(exported.status).toBe(200);
+    expect(exported.body).toMatchObject({
+      customerId: 'gdpr-export',
+      purchases: [expect.objectContaining({ orderId: 'gdpr-export-o1', email: emailOf('gdpr-export'), refunds: [expect.objectContaining({ refundId: 'r1' })] })],
+      activity: expect.objectContaining({ orderCount: 1 }),
+      loyalty: expect.objectContaining({ account: expect.objectContaining({ customerId: 'gdpr-export' }), ledger: expect.any(Array) }),
+    });
+    expect((await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${marketer}` } })).status).toBe(200);
+    const other = (await runtime.cli('token', '--customer', 'someone-else')).trim();
+    expect((await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
+  });
+});
+
+describe('erasure', () => {
+  it('removes the customer\'s email and free text from every table, each service confirming once', async () => {
+    await seedCustomer('gdpr-erase');
+    expect((await api(runtime.url, 'DELETE', '/v1/customers/gdpr-erase', { headers: { 'x-api-key': key } })).status).toBe(401);
+    const accepted = await api(runtime.url, 'DELETE', '/v1/customers/gdpr-erase', { headers: { authorization: `Bearer ${marketer}` } });
+    expect(accepted.status).toBe(202);
+    const requestId = accepted.body.requestId as string;
+    const confirmations = await eventually(async () => {
+      const page = await api(runtime.url, 'GET', '/_local/events?detailType=CustomerErased&limit=100');
+      const services = (page.body.items as { event: { detail: { data: { requestId: string; service: string } } } }[])
+        .filter((item) => item.event.detail.data.requestId === requestId)
+        .map((item) => item.event.detail.data.service)
+        .sort();
+      return services.length === 3 ? services : undefined;
+    }, 20_000);
+    expect(confirmations).toEqual(['customers', 'loyalty', 'purchases']);
+    expect(await tablesContaining(emailOf('gdpr-erase'))).toEqual([]);
+    expect(await tablesContaining(emailOf('gdpr-export'))).not.toEqual([]);
+    const purchase = await api(runtime.url, 'GET', '/v1/purchases/gdpr-erase-o1', { headers: { 'x-api-key': key } });
+    expect(purchase.body.email).toBeUndefined();
+    expect(purchase.body.amountMinor).toBe(8000);
+    expect((purchase.body.refunds as { reason: string }[])[0]?.reason).toBe('[erased]');
+    const ledger = await api(runtime.url, 'GET', '/v1/customers/gdpr-erase/ledger', { headers: { 'x-api-key': key } });
+    expect((ledger.body.items as { type: string; reason: string }[]).find((entry) => entry.type === 'adjust')?.reason).toBe('[erased]');
+    expect((await api(runtime.url, 'GET', '/v1/customers/gdpr-erase/loyalty', { headers: { 'x-api-key': key } })).body.available).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('runs for Shopify customers/redact too', async () => {
+    await runtime.cli('stores', 'set-secret', '--store', 'gdpr', '--platform', 'shopify', '--secret', 'shpss_gdpr_secret');
+    const body = JSON.stringify({ shop_id: 1, shop_domain: 'gdpr.myshopify.com', customer: { id: 99001, email: 'x@example.com' }, orders_to_redact: [] });
+    const response = await fetch(`${runtime.url}/v1/webhooks/shopify/gdpr`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'customers/redact', 'x-shopify-hmac-sha256': signShopify(body, 'shpss_gdpr_secret'), 'x-shopify-webhook-id': 'redact-1' },
+      body,
+    });
+    expect(((await response.json()) as { results: unknown[] }).results).toEqual([{ action: 'erase', outcome: 'erasure requested' }]);
+    await eventually(async () => {
+      const page = await api(runtime.url, 'GET', '/_local/events?detailType=CustomerErased&limit=100');
+      return (page.body.items as { event: { detail: { data: { customerId: string } } } }[]).filter((item) => item.event.detail.data.customerId === '99001').length === 3 ? true : undefined;
+    }, 20_000);
+  });
+});
