@@ -452,3 +452,23 @@ export const API_KEY_AUTHORIZER_CACHE_SECONDS = 300;
 
 /** The audience customer and marketer tokens must carry (the Cognito app client id on AWS). */
 export const LOCAL_TOKEN_AUDIENCE = 'loyalty-loop';
+
+/**
+ * CORS for browsers calling the API (storefront widgets, customer portals). Allowed origins are configuration
+ * (CDK context corsOrigins, local CORS_ORIGINS); without any, the API sends no CORS headers at all.
+ */
+export const CORS = {
+  allowHeaders: ['content-type', 'authorization', 'x-api-key', 'idempotency-key'],
+  allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+  exposeHeaders: ['location', 'allow', 'idempotent-replayed'],
+  maxAgeSeconds: 600,
+} as const;
+
+export function parseOrigins(value: unknown): string[] {
+  const list = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
+  const origins = list.map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) throw new Error(`CORS origin "${origin}" must be a scheme and host like https://shop.example.com`);
+  }
+  return origins;
+}

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parseOrigins } from '../topology';
 
 /** Per-stage settings, from CDK context (`-c stage=prod`, `-c jwtIssuer=...`), parsed once and validated. */
 export interface StageConfig {
@@ -12,6 +13,8 @@ export interface StageConfig {
   readonly marketerGroup: string;
   readonly throttling: { rateLimit: number; burstLimit: number };
   readonly alarmEmail?: string;
+  /** Browser origins allowed by CORS (none: no CORS). */
+  readonly corsOrigins: string[];
 }
 
 export function stageConfigFrom(context: (key: string) => unknown): StageConfig {
@@ -38,5 +41,6 @@ export function stageConfigFrom(context: (key: string) => unknown): StageConfig 
     marketerGroup: String(context('marketerGroup') ?? 'marketers'),
     throttling: { rateLimit: number('throttleRate', 100), burstLimit: number('throttleBurst', 200) },
     ...(context('alarmEmail') ? { alarmEmail: String(context('alarmEmail')) } : {}),
+    corsOrigins: parseOrigins(context('corsOrigins')),
   };
 }

@@ -1,6 +1,6 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import type { CfnStage, HttpMethod} from 'aws-cdk-lib/aws-apigatewayv2';
-import { CfnAuthorizer, HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { CfnStage, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnAuthorizer, CorsHttpMethod, HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -16,7 +16,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, ContextAttribute } f
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { functionEnvironment } from '../environment';
-import { API_KEY_AUTHORIZER_CACHE_SECONDS, APP_NAME, type AppTopology, type FunctionName, type TableName } from '../topology';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, APP_NAME, CORS, type AppTopology, type FunctionName, type TableName } from '../topology';
 import { authorizerKindFor, type Access, type TableAccess } from '../topology-types';
 import { asyncInvokeSettings } from './derived';
 import { LoyaltyFunction } from './loyalty-function';
@@ -94,6 +94,17 @@ export class StatelessStack extends Stack {
       description: 'Loyalty Loop public API',
       // Unmatched requests reach the fallback, which answers problem+json 404/405.
       defaultIntegration: integration(topology.fallbackFunction),
+      ...(config.corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: config.corsOrigins,
+              allowHeaders: [...CORS.allowHeaders],
+              allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
+              exposeHeaders: [...CORS.exposeHeaders],
+              maxAge: Duration.seconds(CORS.maxAgeSeconds),
+            },
+          }
+        : {}),
     });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
     const stage = api.defaultStage?.node.defaultChild as CfnStage;

@@ -30,6 +30,8 @@ export interface GatewayOptions {
   readonly invoke: (functionName: string, event: unknown) => Promise<unknown>;
   readonly now: () => Date;
   readonly integrationTimeoutMs: number;
+  /** CORS as API Gateway applies it when the API has a CORS configuration; absent = no CORS headers. */
+  readonly cors?: { origins: readonly string[]; allowHeaders: readonly string[]; allowMethods: readonly string[]; exposeHeaders: readonly string[]; maxAgeSeconds: number };
 }
 
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -52,6 +54,25 @@ export class HttpGateway {
     const route = found.kind === 'matched' ? found.route : undefined;
     const routeKey = route ? routeKeyOf(route) : '$default';
     let status = 500;
+    const origin = request.headers.origin;
+    const cors = this.options.cors;
+    const allowedOrigin = cors && origin && (cors.origins.includes(origin) || cors.origins.includes('*')) ? origin : undefined;
+    if (cors && allowedOrigin) {
+      response.setHeader('access-control-allow-origin', allowedOrigin);
+      response.setHeader('access-control-expose-headers', cors.exposeHeaders.join(','));
+      response.setHeader('vary', 'origin');
+    }
+    // With CORS configured, API Gateway answers preflight requests itself, before any route or authorizer.
+    if (cors && method === 'OPTIONS' && request.headers['access-control-request-method']) {
+      status = 204;
+      if (allowedOrigin) {
+        response.setHeader('access-control-allow-methods', cors.allowMethods.join(','));
+        response.setHeader('access-control-allow-headers', cors.allowHeaders.join(','));
+        response.setHeader('access-control-max-age', String(cors.maxAgeSeconds));
+      }
+      runtimeLog('INFO', 'gateway', 'request', { method, path: maskEmailsInPath(rawPath), routeKey: 'preflight', status, requestId });
+      return send(response, 204, {}, Buffer.alloc(0), requestId);
+    }
     try {
       if (body.length > MAX_PAYLOAD_BYTES) {
         status = 413;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { resolve, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseOrigins } from '../topology';
 import { startRuntime } from './runtime';
 import { errorFields, runtimeLog } from './log';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     streamPollMs: Number(process.env.LOCAL_STREAM_POLL_MS ?? 100),
     root,
     seedDemo: true,
+    corsOrigins: parseOrigins(process.env.CORS_ORIGINS),
   });
 
   if (!values.quiet) printWelcome(runtime.url, runtime.demo);

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { functionEnvironment } from '../environment';
-import { API_KEY_AUTHORIZER_CACHE_SECONDS, eventBusName, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName, type TableName } from '../topology';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, parseOrigins, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName, type TableName } from '../topology';
 import type { Access } from '../topology-types';
 import { LocalAdmin } from './admin';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   readonly root: string;
   /** Create the demo store and print credentials on first start. */
   readonly seedDemo: boolean;
+  /** Browser origins allowed by CORS (none: no CORS headers). */
+  readonly corsOrigins: string[];
 }
 
 export const LOCAL_STAGE = 'local';
@@ -116,6 +118,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       invoke,
       now: clockNow,
       integrationTimeoutMs: 30_000,
+      ...(options.corsOrigins.length > 0 ? { cors: { ...CORS, origins: options.corsOrigins } } : {}),
     });
     const scheduler = new LocalScheduler(
       topology.schedules.map((schedule: { name: string; expression: string; function: string }) => schedule),

@@ -199,6 +199,17 @@ describe('production stage', () => {
   });
 });
 
+describe('CORS', () => {
+  it('is configured on the HTTP API only when origins are given', () => {
+    expect(JSON.stringify(statelessTemplate.findResources('AWS::ApiGatewayV2::Api'))).not.toContain('CorsConfiguration');
+    const withCors = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-')), context: { stage: 'cors', corsOrigins: 'https://shop.example.com' } });
+    Template.fromStack(withCors.stateless).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: { AllowOrigins: ['https://shop.example.com'], AllowHeaders: Match.arrayWith(['x-api-key', 'idempotency-key']), MaxAge: 600 },
+    });
+    expect(() => buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-bad-')), context: { stage: 'corsbad', corsOrigins: 'not a url' } })).toThrow(/CORS origin/);
+  });
+});
+
 describe('topology shapes the CDK app', () => {
   it('synthesizes JWT-only routes and schedules when a topology declares them', () => {
     const extended = {
