@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { functionEnvironment } from '../environment';
-import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, parseOrigins, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName, type TableName } from '../topology';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName, type TableName } from '../topology';
 import type { Access } from '../topology-types';
 import { LocalAdmin } from './admin';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
