@@ -19,8 +19,8 @@ const purchases = new PurchasesRepository(client, config.PURCHASES_TABLE_NAME);
 const customers = new CustomersRepository(client, config.CUSTOMERS_TABLE_NAME);
 const loyalty = new LoyaltyPrivacy(client, config.LOYALTY_TABLE_NAME);
 
-export const handler = httpHandler({ service: 'privacy' }, async ({ event }) => {
-  const { customerId } = customerParams.parse(event.pathParameters ?? {});
+export const handler = httpHandler({ service: 'privacy', params: customerParams }, async ({ params }) => {
+  const { customerId } = params;
   const [orders, activity, points] = await Promise.all([purchases.exportCustomer(customerId), customers.getActivity(customerId), loyalty.exportCustomer(customerId)]);
   return {
     status: 200,
