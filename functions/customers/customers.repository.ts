@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CustomerErasureRequested } from '../../events/customer-erasure-requested';
-import { erasureConfirmationItem } from '../../shared/events/erasure';
+import { confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { cancellationReasons } from '../../shared/aws/transactions';
 import { emptyActivity, type CustomerActivity } from './domain/activity';
@@ -99,16 +99,6 @@ export class CustomersRepository {
 
   /** Activity holds only anonymous totals: nothing personal to erase here, so this confirms (once). */
   async confirmErasure(requestId: string, customerId: string, erasedAt: string): Promise<void> {
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: erasureConfirmationItem({ requestId, customerId, service: 'customers', itemsErased: 0, erasedAt }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch((error: unknown) => {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      });
+    await confirmErasureOnce(this.client, this.tableName, { requestId, customerId, service: 'customers', itemsErased: 0, erasedAt });
   }
 }

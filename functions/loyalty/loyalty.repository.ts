@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateComma
 import { queryAll } from '../../shared/aws/query';
 import { cancellationReasons } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, type Page } from '../../shared/domain/pagination';
-import { ERASED, erasureConfirmationItem } from '../../shared/events/erasure';
+import { ERASED, confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, type OutboxRecord } from '../../shared/events/outbox';
 import { addDays, dueShard, newAccount, type Account, type LedgerEntry, type Lot } from './domain/account';
 import type { Plan } from './domain/operations';
@@ -187,8 +187,14 @@ export class LoyaltyRepository implements LoyaltyStore {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { pk, sk: `EARN#${record.storeId}#${record.orderId}`, earn: record },
-          ...(plan.earn.create ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+          Item: { pk, sk: `EARN#${record.storeId}#${record.orderId}`, earn: record, appliedCount: record.appliedRefunds.length },
+          // Created once; afterwards each applied refund must follow the state the plan read (optimistic check).
+          ...(plan.earn.create
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(appliedCount) OR appliedCount = :previousCount)',
+                ExpressionAttributeValues: { ':previousCount': record.appliedRefunds.length - 1 },
+              }),
         },
       });
     }
@@ -432,17 +438,7 @@ export class LoyaltyPrivacy {
       );
       erased++;
     }
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: erasureConfirmationItem({ requestId, customerId, service: 'loyalty', itemsErased: erased, erasedAt }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch((error: unknown) => {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      });
+    await confirmErasureOnce(this.client, this.tableName, { requestId, customerId, service: 'loyalty', itemsErased: erased, erasedAt });
     return erased;
   }
 

@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ERASED, erasureConfirmationItem } from '../../shared/events/erasure';
+import { ERASED, confirmErasureOnce } from '../../shared/events/erasure';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { queryAll } from '../../shared/aws/query';
@@ -229,17 +229,7 @@ export class PurchasesRepository {
         erased++;
       }
     }
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: erasureConfirmationItem({ requestId, customerId, service: 'purchases', itemsErased: erased, erasedAt }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch((error: unknown) => {
-        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-      });
+    await confirmErasureOnce(this.client, this.tableName, { requestId, customerId, service: 'purchases', itemsErased: erased, erasedAt });
     return erased;
   }
 

@@ -1,3 +1,4 @@
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CustomerErased } from '../../events/customer-erased';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from './outbox';
 
@@ -17,3 +18,16 @@ export function erasureConfirmationItem(input: { requestId: string; customerId: 
 
 /** What erased free text becomes. */
 export const ERASED = '[erased]';
+
+/** Writes a service's erasure confirmation once; a redelivered request finds it there and confirms nothing new. */
+export async function confirmErasureOnce(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  input: Parameters<typeof erasureConfirmationItem>[0],
+): Promise<void> {
+  try {
+    await client.send(new PutCommand({ TableName: tableName, Item: erasureConfirmationItem(input), ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}

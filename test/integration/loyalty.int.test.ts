@@ -126,6 +126,30 @@ describe('earning exactly once', () => {
   });
 });
 
+describe('races between readers and writers', () => {
+  it('never reverses a refund twice, over many rounds of concurrent duplicates', async () => {
+    for (let round = 0; round < 8; round++) {
+      const customerId = uniqueId('race');
+      await awardPurchase(repository, purchaseData(customerId, 'o-1', 10000), iso(0));
+      const refund = { storeId: 'store', orderId: 'o-1', refundId: 'r-1', customerId, purchaseAmountMinor: 10000, refundedTotalMinor: 10000, fullyRefunded: true };
+      const outcomes = await Promise.all(Array.from({ length: 6 }, () => reversePurchase(repository, refund, iso(0))));
+      expect(outcomes.filter((outcome) => outcome === 'reversed')).toHaveLength(1);
+      expect(await repository.getAccount(customerId)).toMatchObject({ available: 0, pending: 0, reversed: 150 });
+      await expectLedgerExplainsBalance(customerId);
+    }
+  }, 60_000);
+
+  it('releases a pending lot once when schedule runs overlap', async () => {
+    await useProgram({ pendingDays: 3 });
+    const customerId = uniqueId('race');
+    await awardPurchase(repository, purchaseData(customerId, 'o-1', 10000, iso(0)), iso(0));
+    await Promise.all(Array.from({ length: 6 }, () => releaseDuePoints(repository, iso(3))));
+    expect(await repository.getAccount(customerId)).toMatchObject({ available: 150, pending: 0 });
+    expect((await ledgerOf(customerId)).filter((entry) => entry.type === 'release')).toHaveLength(1);
+    await useProgram({ pendingDays: 0 });
+  }, 60_000);
+});
+
 describe('redemptions', () => {
   it('lets exactly 10 of 50 concurrent redemptions through when the balance covers 10; the rest get 409', async () => {
     const customerId = uniqueId('cust');

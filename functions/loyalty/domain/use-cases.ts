@@ -97,14 +97,13 @@ export interface RefundData {
 
 export async function reversePurchase(store: Store, refund: RefundData, now: string): Promise<'reversed' | 'already-reversed'> {
   return retrying(`reversal of refund ${refund.refundId}`, async () => {
+    // The account first: every change to earn records and lots bumps its version, so what we read next is at least
+    // as new as the version the commit is conditioned on.
+    const account = await store.getAccount(refund.customerId);
     const earn = await store.getEarn(refund.customerId, refund.storeId, refund.orderId);
     if (!earn) throw new EarnNotRecordedError(`order ${refund.orderId} has not been awarded yet; retry later`);
     if (earn.appliedRefunds.includes(refund.refundId)) return 'already-reversed';
-    const [account, program, lot] = await Promise.all([
-      store.getAccount(refund.customerId),
-      store.getProgram(),
-      store.getLot(refund.customerId, orderLotId(refund.storeId, refund.orderId)),
-    ]);
+    const [program, lot] = await Promise.all([store.getProgram(), store.getLot(refund.customerId, orderLotId(refund.storeId, refund.orderId))]);
     const plan = planReversal(account, earn, lot, refund, program?.refundPolicy ?? 'within_balance', now);
     const outcome = await store.commit(plan, { program });
     return outcome.kind === 'committed' ? 'reversed' : 'retry';
@@ -153,9 +152,9 @@ export async function releaseDuePoints(store: Store, now: string, budget = 1000)
   return processDue(store, 'RELEASE', now, budget, async (item) => {
     const lot = item.lot as Lot;
     return retrying(`release of ${lot.lotId}`, async () => {
+      const account = await store.getAccount(lot.customerId); // first: see reversePurchase
       const current = await store.getLot(lot.customerId, lot.lotId);
       if (!current || current.status !== 'pending' || (current.pendingUntil ?? '') > now) return false;
-      const account = await store.getAccount(lot.customerId);
       const outcome = await store.commit(withTierReview(planRelease(account, current, program, now), program), { program });
       return outcome.kind === 'committed' ? true : 'retry';
     });
@@ -167,9 +166,9 @@ export async function expireDuePoints(store: Store, now: string, budget = 1000):
   return processDue(store, 'EXPIRE', now, budget, async (item) => {
     const lot = item.lot as Lot;
     return retrying(`expiry of ${lot.lotId}`, async () => {
+      const account = await store.getAccount(lot.customerId); // first: see reversePurchase
       const current = await store.getLot(lot.customerId, lot.lotId);
       if (!current || current.status !== 'available' || (current.expiresAt ?? '') > now) return false;
-      const account = await store.getAccount(lot.customerId);
       const plan = withTierReview(planExpiry(account, current, now), program);
       const outcome = await store.commit(plan, { program });
       if (outcome.kind !== 'committed') return 'retry';

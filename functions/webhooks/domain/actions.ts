@@ -47,3 +47,13 @@ export function decimalText(value: unknown): string | undefined {
   if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return value.trim();
   return undefined;
 }
+
+/** Line items as Shopify and WooCommerce send them (sku, quantity, price). */
+export function lineItemsOf(value: unknown): { sku?: string; quantity: number; unitPrice?: string }[] {
+  const items = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+  return items.map((item) => ({
+    ...(typeof item.sku === 'string' && item.sku ? { sku: item.sku.slice(0, 128) } : {}),
+    quantity: Number(item.quantity) > 0 ? Math.floor(Number(item.quantity)) : 1,
+    ...(decimalText(item.price) ? { unitPrice: decimalText(item.price) } : {}),
+  }));
+}

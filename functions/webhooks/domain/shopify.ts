@@ -1,4 +1,4 @@
-import { customerIdentity, decimalText, isoTime, type WebhookAction } from './actions';
+import { customerIdentity, decimalText, isoTime, lineItemsOf, type WebhookAction } from './actions';
 
 /** Shopify REST webhook payloads (X-Shopify-Topic) mapped to actions. */
 export function shopifyActions(topic: string, payload: Record<string, unknown>): WebhookAction[] {
@@ -9,7 +9,6 @@ export function shopifyActions(topic: string, payload: Record<string, unknown>):
       if (!identity) return [{ kind: 'ignore', note: 'order has neither a customer id nor an email: nothing to award' }];
       const amount = decimalText(payload.total_price);
       if (!amount || typeof payload.currency !== 'string') return [{ kind: 'ignore', note: 'order has no total_price or currency' }];
-      const lineItems = Array.isArray(payload.line_items) ? (payload.line_items as Record<string, unknown>[]) : [];
       const discountCodes = Array.isArray(payload.discount_codes) ? (payload.discount_codes as { code?: unknown }[]) : [];
       const firstCode = typeof discountCodes[0]?.code === 'string' ? (discountCodes[0].code as string).slice(0, 64) : undefined;
       return [
@@ -19,11 +18,7 @@ export function shopifyActions(topic: string, payload: Record<string, unknown>):
           ...identity,
           amount,
           currency: payload.currency,
-          items: lineItems.map((item) => ({
-            ...(typeof item.sku === 'string' && item.sku ? { sku: item.sku.slice(0, 128) } : {}),
-            quantity: Number(item.quantity) > 0 ? Math.floor(Number(item.quantity)) : 1,
-            ...(decimalText(item.price) ? { unitPrice: decimalText(item.price) } : {}),
-          })),
+          items: lineItemsOf(payload.line_items),
           ...(isoTime(payload.processed_at ?? payload.created_at) ? { occurredAt: isoTime(payload.processed_at ?? payload.created_at) } : {}),
           ...(firstCode ? { referralCode: firstCode } : {}),
           channel: 'shopify',

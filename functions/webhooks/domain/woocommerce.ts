@@ -1,4 +1,4 @@
-import { customerIdentity, decimalText, isoTime, type WebhookAction } from './actions';
+import { customerIdentity, decimalText, isoTime, lineItemsOf, type WebhookAction } from './actions';
 
 const PAID = new Set(['processing', 'completed']);
 
@@ -16,18 +16,13 @@ export function wooCommerceActions(topic: string, order: Record<string, unknown>
     if (!identity) actions.push({ kind: 'ignore', note: 'order has neither a customer id nor an email: nothing to award' });
     else if (!amount || typeof order.currency !== 'string') actions.push({ kind: 'ignore', note: 'order has no total or currency' });
     else {
-      const lineItems = Array.isArray(order.line_items) ? (order.line_items as Record<string, unknown>[]) : [];
       actions.push({
         kind: 'purchase',
         orderId,
         ...identity,
         amount,
         currency: order.currency,
-        items: lineItems.map((item) => ({
-          ...(typeof item.sku === 'string' && item.sku ? { sku: item.sku.slice(0, 128) } : {}),
-          quantity: Number(item.quantity) > 0 ? Math.floor(Number(item.quantity)) : 1,
-          ...(decimalText(item.price) ? { unitPrice: decimalText(item.price) } : {}),
-        })),
+        items: lineItemsOf(order.line_items),
         occurredAt: paidAt,
         channel: 'woocommerce',
       });
