@@ -5,7 +5,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { eventBridge } from '../../shared/aws/clients';
 import { loadConfig, nonEmpty } from '../../shared/config';
 import { outboxRecordOfChange, type OutboxRecord } from '../../shared/events/outbox';
-import { createLogger } from '../../shared/logger';
+import { createLogger, maskEmail } from '../../shared/logger';
 import { publishAll, type Publisher } from './publish';
 
 /**
@@ -31,7 +31,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   if (pending.length === 0) return { batchItemFailures: [] };
   const failed = await publishAll(publisher, pending, { attempts: 4, baseDelayMs: 100 });
-  for (const failure of failed) logger.error('event not published', { eventId: failure.eventId, errorCode: failure.errorCode });
+  for (const failure of failed) logger.error('event not published', { eventId: maskEmail(failure.eventId), errorCode: failure.errorCode });
   logger.info('outbox relayed', { records: event.Records.length, published: pending.length - failed.length, failed: failed.length });
   // Report only the earliest failed record: Lambda retries from there, which re-covers every later record.
   const first = failed.map((failure) => failure.sequenceNumber).sort(compareSequenceNumbers)[0];

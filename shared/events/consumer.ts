@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { EventContract, EventDetail, EventEnvelope } from '../../events/contract';
-import { createLogger } from '../logger';
+import { createLogger, maskEmail } from '../logger';
 
 export type ConsumedEvent<C extends EventContract> = C extends EventContract<infer DetailType, infer Data>
   ? { readonly detailType: DetailType; readonly detail: EventDetail<z.output<Data>>; readonly envelope: EventEnvelope }
@@ -50,7 +50,8 @@ export function eventConsumer<const Contracts extends readonly EventContract[]>(
           `Invalid ${contract.detailType} detail: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
         );
       }
-      logger.appendKeys({ detailType: contract.detailType, eventId: parsed.data.metadata.eventId, envelopeId: envelope.id });
+      // Event ids may embed a customer id, which for guests is an email: masked in logs.
+      logger.appendKeys({ detailType: contract.detailType, eventId: maskEmail(parsed.data.metadata.eventId), envelopeId: envelope.id });
       await handle({ detailType: contract.detailType, detail: parsed.data, envelope } as ConsumedEvent<Contracts[number]>);
       logger.info('event processed');
     });
