@@ -21,8 +21,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const targets = {
   bundleKiB: 1024,
   initMsP50: 400,
-  // One machine shares two cores between DynamoDB Local (Java), the API, the relay and the bus; this guards regressions.
-  purchaseP95Ms: 250,
+  // One machine shares two cores between DynamoDB Local (Java), the API, two stream relays, the bus and the consumers;
+  // every purchase drives the loyalty award and activity updates in the background. This guards regressions.
+  // (Was 250 ms before the loyalty service added its award transaction and events to every purchase.)
+  purchaseP95Ms: 400,
   runtimeRssMiB: 600,
   patternMatchesPerSecond: 200_000,
 };
@@ -42,9 +44,7 @@ async function bundles(): Promise<void> {
   const outdir = mkdtempSync(join(tmpdir(), 'loyalty-bench-'));
   const env = {
     ...process.env,
-    IDENTITY_TABLE_NAME: 't',
-    PURCHASES_TABLE_NAME: 't',
-    CUSTOMERS_TABLE_NAME: 't',
+    ...Object.fromEntries(Object.values(topology.tables).map((table) => [table.envVar, 'bench-table'])),
     EVENT_BUS_NAME: 'b',
     JWT_ISSUER: 'https://issuer.example',
     JWT_AUDIENCE: 'a',
