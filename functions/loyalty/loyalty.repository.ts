@@ -2,7 +2,7 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../shared/aws/query';
 import { cancellationReasons } from '../../shared/aws/transactions';
-import { decodeCursor, encodeCursor, type Page } from '../../shared/domain/pagination';
+import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
 import { ERASED, confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, type OutboxRecord } from '../../shared/events/outbox';
 import { addDays, dueShard, newAccount, type Account, type LedgerEntry, type Lot } from './domain/account';
@@ -121,7 +121,7 @@ export class LoyaltyRepository implements LoyaltyStore {
     let start: Record<string, unknown> | undefined;
     if (cursor !== undefined) {
       start = decodeCursor(cursor);
-      if (!start || start.pk !== customerPk(customerId) || !String(start.sk).startsWith('LEDGER#')) throw new InvalidLoyaltyCursor();
+      if (!start || start.pk !== customerPk(customerId) || !String(start.sk).startsWith('LEDGER#')) throw new InvalidCursorError();
     }
     const result = await this.client.send(
       new QueryCommand({
@@ -278,7 +278,7 @@ export class LoyaltyRepository implements LoyaltyStore {
     let start: Record<string, unknown> | undefined;
     if (cursor !== undefined) {
       start = decodeCursor(cursor);
-      if (!start || start.pk !== 'REWARD') throw new InvalidLoyaltyCursor();
+      if (!start || start.pk !== 'REWARD') throw new InvalidCursorError();
     }
     const result = await this.client.send(
       new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'REWARD' }, Limit: limit, ExclusiveStartKey: start }),
@@ -388,7 +388,7 @@ export class LoyaltyRepository implements LoyaltyStore {
     let start: Record<string, unknown> | undefined;
     if (cursor !== undefined) {
       start = decodeCursor(cursor);
-      if (!start || start.gsi2pk !== customerPk(customerId)) throw new InvalidLoyaltyCursor();
+      if (!start || start.gsi2pk !== customerPk(customerId)) throw new InvalidCursorError();
     }
     const result = await this.client.send(
       new QueryCommand({
@@ -405,7 +405,6 @@ export class LoyaltyRepository implements LoyaltyStore {
   }
 }
 
-export class InvalidLoyaltyCursor extends Error {}
 
 /**
  * Erasure and export for the loyalty service. Balances and ledger amounts are anonymous totals and stay; the only

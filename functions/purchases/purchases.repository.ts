@@ -6,7 +6,7 @@ import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { queryAll } from '../../shared/aws/query';
 import { cancellationReasons, isConditionalCheckFailure } from '../../shared/aws/transactions';
-import { decodeCursor, encodeCursor, type Page } from '../../shared/domain/pagination';
+import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { purchaseEventId, refundEventId, type Purchase, type Refund } from './domain/purchase';
 
@@ -23,8 +23,6 @@ export type InsertRefundOutcome =
   | { kind: 'created' }
   | { kind: 'refund-exists'; existing: Refund }
   | { kind: 'purchase-changed' };
-
-export class InvalidCursorError extends Error {}
 
 export class PurchasesRepository {
   constructor(

@@ -36,3 +36,6 @@ export interface Page<T> {
   readonly items: T[];
   readonly nextCursor?: string;
 }
+
+/** A cursor that is malformed or belongs to another listing (it may never reach another partition). */
+export class InvalidCursorError extends Error {}
