@@ -1,9 +1,9 @@
 import { topology, physicalTableName, eventBusName, type FunctionName, type TableName } from './topology';
 
 /**
- * The environment a function gets, from its topology declaration: the table names it is bound to, the bus
- * for publishers, the token settings for verifiers. The CDK app and the local runtime both use this, so a
- * function sees the same variables in both places (only the values differ).
+ * The environment a function gets from its topology declaration besides its tables: the bus for publishers, the
+ * token settings for verifiers. Table variables come with the binding (LoyaltyFunction.bindTable on AWS, which
+ * grants access in the same call; tableEnvironment locally), so the names match in both places.
  */
 export interface TokenVerification {
   readonly issuer: string;
@@ -13,7 +13,7 @@ export interface TokenVerification {
 
 export function functionEnvironment(
   name: FunctionName,
-  context: { stage: string; tableNames?: Partial<Record<TableName, string>>; busName?: string; tokens: TokenVerification },
+  context: { stage: string; busName?: string; tokens: TokenVerification },
 ): Record<string, string> {
   const declaration = topology.functions[name] as (typeof topology.functions)[FunctionName] & {
     tables?: Partial<Record<TableName, string>>;
@@ -21,9 +21,6 @@ export function functionEnvironment(
     verifiesTokens?: boolean;
   };
   const env: Record<string, string> = { STAGE: context.stage, POWERTOOLS_SERVICE_NAME: name };
-  for (const table of Object.keys(declaration.tables ?? {}) as TableName[]) {
-    env[topology.tables[table].envVar] = context.tableNames?.[table] ?? physicalTableName(context.stage, table);
-  }
   if (declaration.publishesEvents) env.EVENT_BUS_NAME = context.busName ?? eventBusName(context.stage);
   if (declaration.verifiesTokens) {
     env.JWT_ISSUER = context.tokens.issuer;
@@ -31,4 +28,10 @@ export function functionEnvironment(
     env.JWKS_URL = context.tokens.jwksUrl;
   }
   return env;
+}
+
+/** The table variables of a function in the local runtime (on AWS, LoyaltyFunction.bindTable sets them). */
+export function tableEnvironment(name: FunctionName, stage: string): Record<string, string> {
+  const tables = (topology.functions[name] as { tables?: Partial<Record<TableName, string>> }).tables ?? {};
+  return Object.fromEntries((Object.keys(tables) as TableName[]).map((table) => [topology.tables[table].envVar, physicalTableName(stage, table)]));
 }

@@ -1,5 +1,5 @@
 import { httpHandler } from '../../shared/http/stack';
-import { customerParams } from '../purchases/purchase.schema';
+import { customerParams } from '../../shared/domain/identifiers';
 import { customersRepository, SERVICE } from './customers.context';
 import { activityView, emptyActivity } from './domain/activity';
 

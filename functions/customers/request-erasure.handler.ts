@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { now } from '../../shared/clock';
 import { httpHandler } from '../../shared/http/stack';
-import { customerParams } from '../purchases/purchase.schema';
+import { customerParams } from '../../shared/domain/identifiers';
 import { customersRepository, SERVICE } from './customers.context';
 
 customersRepository();

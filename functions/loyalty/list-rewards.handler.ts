@@ -3,7 +3,6 @@ import { httpHandler } from '../../shared/http/stack';
 import type { Reward } from './domain/records';
 import { eligibleFor } from './domain/use-cases';
 import { loyaltyRepository, SERVICE } from './loyalty.context';
-import { rewardView } from './loyalty.views';
 
 loyaltyRepository();
 
@@ -16,5 +15,5 @@ export const handler = httpHandler({ service: SERVICE }, async ({ principal, que
     const [account, program] = await Promise.all([repository.getAccount(principal.customerId), repository.getProgramCached()]);
     keep = (reward) => eligibleFor(reward, program, account.tier?.name);
   }
-  return pagedListing(query, (page) => repository.listRewards(page.limit, page.cursor), rewardView, keep);
+  return pagedListing(query, (page) => repository.listRewards(page.limit, page.cursor), (reward) => reward, keep);
 });

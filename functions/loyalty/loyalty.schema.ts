@@ -5,7 +5,7 @@ import { isKnownCurrency } from '../../shared/domain/currencies';
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const points = z.number({ error: 'must be a whole number of points' }).int('must be a whole number of points');
 
-export const customerParams = z.object({ customerId: identifier });
+export { customerParams } from '../../shared/domain/identifiers';
 export const rewardParams = z.object({ rewardId: identifier });
 export const redemptionParams = z.object({ redemptionId: z.uuid('must be a redemption id') });
 export const couponParams = z.object({ code: z.string().regex(/^LL-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/, 'must be a coupon code like LL-XXXX-XXXX-XXXX-XXXX') });

@@ -1,5 +1,5 @@
 import type { LedgerEntry } from './domain/account';
-import type { Redemption, Reward } from './domain/records';
+import type { Redemption } from './domain/records';
 
 /** API representations of loyalty records. */
 export function ledgerEntryView(entry: LedgerEntry) {
@@ -30,8 +30,4 @@ export function redemptionView(redemption: Redemption) {
     ...(redemption.usedAt ? { usedAt: redemption.usedAt } : {}),
     ...(redemption.cancelledAt ? { cancelledAt: redemption.cancelledAt } : {}),
   };
-}
-
-export function rewardView(reward: Reward) {
-  return reward;
 }

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { compareSequenceNumbers } from '../../shared/aws/stream-sequence';
 import { eventBridge } from '../../shared/aws/clients';
 import { loadConfig, nonEmpty } from '../../shared/config';
 import { outboxRecordOfChange, type OutboxRecord } from '../../shared/events/outbox';
@@ -59,7 +60,3 @@ function toEntry(outbox: OutboxRecord): PutEventsRequestEntry {
   };
 }
 
-function compareSequenceNumbers(a: string, b: string): number {
-  // Sequence numbers are decimal strings of varying length; compare numerically.
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-}

@@ -6,7 +6,7 @@ import { CustomersRepository } from '../customers/customers.repository';
 import { activityView, emptyActivity } from '../customers/domain/activity';
 import { LoyaltyPrivacy } from '../loyalty/loyalty.repository';
 import { purchaseView } from '../purchases/domain/purchase';
-import { customerParams } from '../purchases/purchase.schema';
+import { customerParams } from '../../shared/domain/identifiers';
 import { PurchasesRepository } from '../purchases/purchases.repository';
 
 /**

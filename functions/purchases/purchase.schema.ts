@@ -78,4 +78,4 @@ export const refundBody = z.strictObject({
 });
 
 export const orderParams = z.object({ orderId: identifier });
-export const customerParams = z.object({ customerId: identifier });
+export { customerParams } from '../../shared/domain/identifiers';

@@ -41,7 +41,6 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { topology, config, stateful } = props;
-    const tableNames = Object.fromEntries(Object.entries(stateful.tables).map(([name, table]) => [name, table.tableName])) as Record<TableName, string>;
 
     this.functions = Object.fromEntries(
       (Object.keys(topology.functions) as FunctionName[]).map((name) => {
@@ -56,7 +55,7 @@ export class StatelessStack extends Stack {
           memoryMb: declaration.memoryMb,
           timeoutSeconds: declaration.timeoutSeconds,
           environment: {
-            ...functionEnvironment(name, { stage: config.stage, tableNames, busName: stateful.bus.eventBusName, tokens: stateful.tokenIssuer }),
+            ...functionEnvironment(name, { stage: config.stage, busName: stateful.bus.eventBusName, tokens: stateful.tokenIssuer }),
             MARKETER_GROUP: config.marketerGroup,
           },
           logRetention: config.logRetention,

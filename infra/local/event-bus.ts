@@ -128,9 +128,8 @@ export class LocalEventBus {
   async replay(letter: DeadLetter): Promise<void> {
     const rule = this.rules.find(({ rule: candidate }) => candidate.name === letter.source)?.rule;
     if (!rule) throw new Error(`No rule ${letter.source} in the topology any more`);
-    const entry: JournalEntry = letter.eventKey
-      ? ((await this.journal.getEvent(letter.eventKey)) ?? syntheticEntry(letter))
-      : syntheticEntry(letter);
+    const entry = letter.eventKey ? await this.journal.getEvent(letter.eventKey) : undefined;
+    if (!entry) throw new Error(`Dead letter ${letter.id} has no journaled event to replay`);
     await this.journal.markPending(entry.key, rule.name);
     await this.journal.markDeadLetterReplayed(letter.id, this.options.now().toISOString());
     await this.deliver(entry, rule, { ignoreAge: true });
@@ -236,11 +235,6 @@ function eventTime(time: PutEventsEntry['Time'], fallback: Date): string {
 /** EventBridge envelopes carry second precision ("2026-11-22T09:30:00Z"). */
 function stripMillis(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function syntheticEntry(letter: DeadLetter): JournalEntry {
-  const event = letter.payload as EventEnvelope;
-  return { key: `replay#${letter.id}`, receivedAt: letter.createdAt, event, deliveries: {} };
 }
 
 function sleep(ms: number): Promise<void> {

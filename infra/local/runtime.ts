@@ -2,7 +2,7 @@ import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { functionEnvironment } from '../environment';
+import { functionEnvironment, tableEnvironment } from '../environment';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName, type TableName } from '../topology';
 import type { Access } from '../topology-types';
 import { LocalAdmin } from './admin';
@@ -15,7 +15,9 @@ import { Journal } from './journal';
 import { LambdaHost, type HostedFunction } from './lambda-host';
 import { errorFields, runtimeLog } from './log';
 import { LocalScheduler } from './scheduler';
-import { DynamoDBStreamsClient, StreamPoller } from './stream-poller';
+import { StreamPoller } from './stream-poller';
+import { BodyTooLargeError, readRequestBody } from './request-body';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { ensureTables } from './tables';
 import { LocalClock } from './clock';
 import { createDemoStore, seedDemoProgram, type DemoCredentials } from './demo';
@@ -49,7 +51,6 @@ export interface RunningRuntime {
   readonly eventBridgeEndpoint: string;
   readonly dynamoDbEndpoint: string;
   readonly demo?: DemoCredentials & { firstStart: boolean };
-  readonly bus: LocalEventBus;
   stop(): Promise<void>;
 }
 
@@ -178,7 +179,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       eventBridgeEndpoint,
       dynamoDbEndpoint: dynamo.endpoint,
       demo,
-      bus,
       stop: () => (stopping ??= stopAll(stoppers)),
     };
   } catch (error) {
@@ -205,7 +205,7 @@ async function stopAll(stoppers: (() => Promise<void> | void)[]): Promise<void> 
 function configureProcessEnvironment(dynamoEndpoint: string, eventBridgeEndpoint: string, tokens: { issuer: string; audience: string; jwksUrl: string }) {
   const union: Record<string, string> = {};
   for (const name of Object.keys(topology.functions) as FunctionName[]) {
-    const { POWERTOOLS_SERVICE_NAME: _perFunction, ...env } = functionEnvironment(name, { stage: LOCAL_STAGE, tokens });
+    const { POWERTOOLS_SERVICE_NAME: _perFunction, ...env } = { ...functionEnvironment(name, { stage: LOCAL_STAGE, tokens }), ...tableEnvironment(name, LOCAL_STAGE) };
     Object.assign(union, env);
   }
   Object.assign(process.env, union, {
@@ -255,19 +255,19 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size <= limit) chunks.push(chunk as Buffer);
-  }
-  return size > limit ? Buffer.alloc(limit + 1) : Buffer.concat(chunks);
-}
-
 async function serveApi(gateway: HttpGateway, admin: LocalAdmin, request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
-    const body = await readBody(request, 10 * 1024 * 1024);
+    let body: Buffer;
+    try {
+      body = await readRequestBody(request, 10 * 1024 * 1024);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      // API Gateway's own answer to a payload over 10 MB.
+      response.statusCode = 413;
+      response.setHeader('content-type', 'application/json');
+      response.end('{"message":"Request Entity Too Large"}');
+      return;
+    }
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path.startsWith('/_local/') || path === '/.well-known/jwks.json' || path === '/.well-known/openid-configuration') {
       await admin.handle(request, response, body);

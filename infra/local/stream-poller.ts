@@ -1,13 +1,14 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
+  type DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { compareSequenceNumbers } from '../../shared/aws/stream-sequence';
 import type { Journal } from './journal';
 import { errorFields, runtimeLog } from './log';
 
@@ -243,12 +244,8 @@ function orderShards(shards: Shard[]): Shard[] {
   return ordered;
 }
 
-function compareSequenceNumbers(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export { DynamoDBStreamsClient };

@@ -147,6 +147,19 @@ describe('synthesized template ↔ topology', () => {
     for (const group of resourcesOf(statelessTemplate, 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
+  it('gives each function exactly the table variables of its declared tables', () => {
+    const functions = stateless.functions as unknown as Record<string, { node: { defaultChild: unknown } }>;
+    for (const [name, declaration] of Object.entries(topology.functions)) {
+      const logicalId = stateless.getLogicalId(functions[name]?.node.defaultChild as never);
+      const env = (statelessTemplate.toJSON().Resources[logicalId].Properties.Environment.Variables ?? {}) as Record<string, unknown>;
+      const tableVars = Object.keys(env).filter((key) => key.endsWith('_TABLE_NAME')).sort();
+      const declared = Object.keys((declaration as { tables?: Record<string, string> }).tables ?? {})
+        .map((table) => topology.tables[table as TableName].envVar)
+        .sort();
+      expect([name, tableVars]).toEqual([name, declared]);
+    }
+  });
+
   it('grants each function only its declared tables, and publishing only to the relay', () => {
     const policies = resourcesOf(statelessTemplate, 'AWS::IAM::Policy').map((policy) => JSON.stringify(policy.Properties));
     const mentioning = (text: string) => policies.filter((policy) => policy.includes(text)).length;

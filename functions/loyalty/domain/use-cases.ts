@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fingerprintOf } from '../../../shared/domain/fingerprint';
 import { addDays, DUE_SHARDS, unspentInLot, type Account, type Lot } from './account';
 import {
   expiringSoon,
@@ -408,8 +409,4 @@ export function eligibleFor(reward: Reward, program: Program | undefined, tierNa
   if (!reward.active || (reward.stock !== undefined && reward.stock <= 0)) return false;
   if (!reward.minimumTier || !program) return true;
   return tierRank(program, tierName ?? program.tiers[0]?.name) >= tierRank(program, reward.minimumTier);
-}
-
-export function fingerprintOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 }

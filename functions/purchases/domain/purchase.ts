@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
+import { fingerprintOf } from '../../../shared/domain/fingerprint';
 import { formatMinor } from '../../../shared/domain/money';
+
+export { fingerprintOf };
 
 export interface LineItem {
   readonly sku?: string;
@@ -49,22 +51,6 @@ export interface Refund {
   readonly reason?: string;
   readonly createdAt: string;
   readonly fingerprint: string;
-}
-
-/** Deterministic across replays: key order, amount notation ("10" vs 10.00) and defaults do not matter. */
-export function fingerprintOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 export function newPurchase(command: RecordPurchaseCommand, recordedAt: Date): Purchase {
