@@ -39,6 +39,7 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export class HttpGateway {
   private readonly match: ReturnType<typeof compileRoutes<GatewayRoute>>;
   private readonly authorizerCache = new Map<string, { result: AuthorizerResult; expiresAt: number }>();
+  private jwks: ReturnType<typeof createLocalJWKSet> | undefined;
 
   constructor(private readonly options: GatewayOptions) {
     this.match = compileRoutes(options.routes);
@@ -122,12 +123,10 @@ export class HttpGateway {
       case 'apiKey': {
         const apiKey = event.headers['x-api-key'];
         if (!apiKey) return { status: 401 };
-        const cacheKey = `apiKey:${apiKey}`;
-        const cached = this.authorizerCache.get(cacheKey);
-        const result = cached && cached.expiresAt > Date.now() ? cached.result : await this.invokeAuthorizer(event, [apiKey]);
-        if (!cached || cached.expiresAt <= Date.now()) {
-          if (this.options.apiKeyCacheSeconds > 0) this.authorizerCache.set(cacheKey, { result, expiresAt: Date.now() + this.options.apiKeyCacheSeconds * 1000 });
-        }
+        const cached = this.authorizerCache.get(apiKey);
+        if (cached && cached.expiresAt > Date.now()) return authorizerOutcome(cached.result);
+        const result = await this.invokeAuthorizer(event, [apiKey]);
+        if (this.options.apiKeyCacheSeconds > 0) this.authorizerCache.set(apiKey, { result, expiresAt: Date.now() + this.options.apiKeyCacheSeconds * 1000 });
         return authorizerOutcome(result);
       }
       case 'credentials':
@@ -141,7 +140,9 @@ export class HttpGateway {
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) return { status: 401 };
     try {
-      const { payload } = await jwtVerify(token, createLocalJWKSet(this.options.jwt.jwks()), {
+      // The local issuer's keys do not change while the runtime runs: one key set for every request.
+      this.jwks ??= createLocalJWKSet(this.options.jwt.jwks());
+      const { payload } = await jwtVerify(token, this.jwks, {
         issuer: this.options.jwt.issuer,
         audience: this.options.jwt.audience,
         algorithms: ['RS256'],

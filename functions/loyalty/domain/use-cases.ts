@@ -148,34 +148,42 @@ async function processDue(
   return report;
 }
 
-export async function releaseDuePoints(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
-  const program = await store.getProgram();
-  return processDue(store, 'RELEASE', now, budget, async (item) => {
+/**
+ * The lot schedules' shared step: re-read the account (first: see reversePurchase) and the lot, skip it unless it is
+ * still due, plan, commit; retried on conflicts. Counts as a change when the plan wrote ledger entries.
+ */
+function dueLotStep(
+  store: Store,
+  program: Program | undefined,
+  now: string,
+  what: string,
+  isDue: (lot: Lot) => boolean,
+  planFor: (account: Account, lot: Lot) => Plan,
+) {
+  return async (item: Record<string, unknown>): Promise<boolean> => {
     const lot = item.lot as Lot;
-    return retrying(`release of ${lot.lotId}`, async () => {
-      const account = await store.getAccount(lot.customerId); // first: see reversePurchase
+    return retrying(`${what} of ${lot.lotId}`, async () => {
+      const account = await store.getAccount(lot.customerId);
       const current = await store.getLot(lot.customerId, lot.lotId);
-      if (!current || current.status !== 'pending' || (current.pendingUntil ?? '') > now) return false;
-      const outcome = await store.commit(withTierReview(planRelease(account, current, program, now), program), { program });
-      return outcome.kind === 'committed' ? true : 'retry';
-    });
-  }, { schedule: 'release', processed: 0, changed: 0, more: false });
-}
-
-export async function expireDuePoints(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
-  const program = await store.getProgram();
-  return processDue(store, 'EXPIRE', now, budget, async (item) => {
-    const lot = item.lot as Lot;
-    return retrying(`expiry of ${lot.lotId}`, async () => {
-      const account = await store.getAccount(lot.customerId); // first: see reversePurchase
-      const current = await store.getLot(lot.customerId, lot.lotId);
-      if (!current || current.status !== 'available' || (current.expiresAt ?? '') > now) return false;
-      const plan = withTierReview(planExpiry(account, current, now), program);
+      if (!current || !isDue(current)) return false;
+      const plan = withTierReview(planFor(account, current), program);
       const outcome = await store.commit(plan, { program });
       if (outcome.kind !== 'committed') return 'retry';
       return plan.change.entries.length > 0;
     });
-  }, { schedule: 'expire', processed: 0, changed: 0, more: false });
+  };
+}
+
+export async function releaseDuePoints(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+  const program = await store.getProgram();
+  const step = dueLotStep(store, program, now, 'release', (lot) => lot.status === 'pending' && (lot.pendingUntil ?? '') <= now, (account, lot) => planRelease(account, lot, program, now));
+  return processDue(store, 'RELEASE', now, budget, step, { schedule: 'release', processed: 0, changed: 0, more: false });
+}
+
+export async function expireDuePoints(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+  const program = await store.getProgram();
+  const step = dueLotStep(store, program, now, 'expiry', (lot) => lot.status === 'available' && (lot.expiresAt ?? '') <= now, (account, lot) => planExpiry(account, lot, now));
+  return processDue(store, 'EXPIRE', now, budget, step, { schedule: 'expire', processed: 0, changed: 0, more: false });
 }
 
 export async function sendExpiryReminders(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
