@@ -102,7 +102,10 @@ describe('loyalty on the local runtime', () => {
     }, 10_000);
     expect(view).toMatchObject({ available: 0, expired: 50 });
     expect(await runtime.cli('clock', 'show')).toMatch(/real time \+/);
+    expect(await runtime.cli('clock', 'set', '2030-01-01T00:00:00Z')).toMatch(/^2030-01-01T00:00:0\d/);
+    expect((await api(runtime.url, 'GET', '/v1/health')).body.time).toMatch(/^2030-01-01/);
     await runtime.cli('clock', 'reset');
+    expect(await runtime.cli('clock', 'show')).toContain('(real time)');
     expect(await runtime.cli('events', '--detail-type', 'PointsExpired')).toContain('PointsExpired');
   });
 });

@@ -13,10 +13,11 @@ import {
   redeemReward,
   releaseDuePoints,
   reversePurchase,
+  reviewTiers,
   saveProgram,
   sendExpiryReminders,
 } from '../../functions/loyalty/domain/use-cases';
-import { LoyaltyRepository } from '../../functions/loyalty/loyalty.repository';
+import { LoyaltyPrivacy, LoyaltyRepository } from '../../functions/loyalty/loyalty.repository';
 import { handler as createRedemption } from '../../functions/loyalty/create-redemption.handler';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { formatMinor } from '../../shared/domain/money';
@@ -253,6 +254,31 @@ describe('schedules over the due-time index', () => {
     expect(commands).not.toContain('ScanCommand');
     await expectLedgerExplainsBalance(customerId);
     await useProgram({ pendingDays: 0 });
+  });
+});
+
+describe('tier review over the due-time index', () => {
+  it('downgrades a customer whose window spend no longer supports the tier, announcing it, without a Scan', async () => {
+    const customerId = uniqueId('tier');
+    await awardPurchase(repository, purchaseData(customerId, 'o-1', 60000, iso(0)), iso(0));
+    expect((await repository.getAccount(customerId)).tier?.name).toBe('Silver');
+    commands.length = 0;
+    recording = true;
+    const early = await reviewTiers(repository, iso(100));
+    const late = await reviewTiers(repository, iso(400));
+    recording = false;
+    expect(early.changed).toBe(0);
+    expect(late.changed).toBeGreaterThanOrEqual(1);
+    expect(commands).not.toContain('ScanCommand');
+    const account = await repository.getAccount(customerId);
+    expect(account.tier).toEqual({ name: 'Bronze', since: iso(400) });
+    expect(account.tierReviewAt).toBeUndefined();
+    const exported = await new LoyaltyPrivacy(client, TABLE).exportCustomer(customerId);
+    const history = (exported.tierHistory as { from: string | null; to: string; direction: string }[]).map((change) => [change.from, change.to, change.direction]);
+    expect(history).toEqual([
+      [null, 'Silver', 'up'],
+      ['Silver', 'Bronze', 'down'],
+    ]);
   });
 });
 

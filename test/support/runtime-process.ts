@@ -22,7 +22,7 @@ export interface RuntimeProcess {
   cli(...args: string[]): Promise<string>;
 }
 
-export async function startRuntimeProcess(options: { dataDir?: string; ports?: RuntimeProcess['ports'] } = {}): Promise<RuntimeProcess> {
+export async function startRuntimeProcess(options: { dataDir?: string; ports?: RuntimeProcess['ports']; welcome?: boolean } = {}): Promise<RuntimeProcess> {
   const ports = options.ports ?? { api: await freePort(), dynamodb: await freePort(), eventbridge: await freePort() };
   const env = {
     ...process.env,
@@ -36,7 +36,7 @@ export async function startRuntimeProcess(options: { dataDir?: string; ports?: R
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   delete (env as Record<string, string | undefined>).NODE_OPTIONS;
-  const args = ['--import', 'tsx', 'infra/local/main.ts', '--quiet', ...(options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory'])];
+  const args = ['--import', 'tsx', 'infra/local/main.ts', ...(options.welcome ? [] : ['--quiet']), ...(options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory'])];
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
