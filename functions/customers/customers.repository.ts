@@ -3,7 +3,7 @@ import { CustomerErasureRequested } from '../../events/customer-erasure-requeste
 import { confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { cancellationReasons } from '../../shared/aws/transactions';
-import { emptyActivity, type CustomerActivity } from './domain/activity';
+import { emptyActivity, totalsFromStorage, type CustomerActivity } from './domain/activity';
 
 const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
 const ACTIVITY_SK = 'ACTIVITY';
@@ -26,7 +26,14 @@ export class CustomersRepository {
       new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: ACTIVITY_SK }, ConsistentRead: true }),
     );
     if (!result.Item) return undefined;
-    return { ...emptyActivity(customerId), ...(result.Item.activity as Omit<CustomerActivity, 'version'>), version: result.Item.version as number };
+    const stored = result.Item.activity as Omit<CustomerActivity, 'version'>;
+    return {
+      ...emptyActivity(customerId),
+      ...stored,
+      spentMinor: totalsFromStorage(stored.spentMinor),
+      refundedMinor: totalsFromStorage(stored.refundedMinor),
+      version: result.Item.version as number,
+    };
   }
 
   async hasApplied(customerId: string, eventId: string): Promise<boolean> {

@@ -15,6 +15,8 @@ const currencyCode = z
 
 /** Clock skew we tolerate between a storefront and us before calling an occurredAt "in the future". */
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+/** No storefront order predates 2000; an earlier date is a client bug (epoch zero, a swapped field), not history. */
+const EARLIEST_OCCURRED_AT = Date.parse('2000-01-01T00:00:00Z');
 
 export function recordPurchaseBody(now: () => Date) {
   return z
@@ -38,6 +40,7 @@ export function recordPurchaseBody(now: () => Date) {
       occurredAt: z.iso
         .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })
         .refine((value) => Date.parse(value) <= now().getTime() + FUTURE_TOLERANCE_MS, 'must not be in the future')
+        .refine((value) => Date.parse(value) >= EARLIEST_OCCURRED_AT, 'must not be before 2000-01-01T00:00:00Z')
         .optional(),
       referralCode: text(64).optional(),
       channel: text(64).optional(),

@@ -16,8 +16,12 @@ export type AmountParseFailure =
 export type AmountParseResult = { ok: true; money: Money } | { ok: false; failure: AmountParseFailure };
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
-/** Larger amounts lose integer precision in JavaScript numbers and in DynamoDB's N type round trips. */
-const MAX_MINOR_UNITS = Number.MAX_SAFE_INTEGER;
+/**
+ * The largest amount we accept for one purchase, refund or unit price: 10^11 minor units (1,000,000,000.00 USD,
+ * 100,000,000,000 JPY). Far above any real order, and small enough that totals of many purchases stay exact:
+ * 90,000 maximal purchases of one customer still add up below 2^53.
+ */
+export const MAX_AMOUNT_MINOR = 100_000_000_000;
 
 /**
  * Converts a major-unit amount ("404.95" or 404.95) to integer minor units by the currency's ISO exponent,
@@ -37,7 +41,7 @@ export function parseMajorAmount(amount: string | number, currency: string): Amo
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   if (fraction.length > exponent) return { ok: false, failure: { kind: 'too-many-decimals', allowed: exponent } };
   const digits = (whole + fraction.padEnd(exponent, '0')).replace(/^0+(?=\d)/, '');
-  if (digits.length > 16 || Number(digits) > MAX_MINOR_UNITS) return { ok: false, failure: { kind: 'too-large' } };
+  if (digits.length > 16 || Number(digits) > MAX_AMOUNT_MINOR) return { ok: false, failure: { kind: 'too-large' } };
   const amountMinor = Number(digits);
   if (amountMinor <= 0) return { ok: false, failure: { kind: 'not-positive' } };
   return { ok: true, money: { amountMinor, currency } };
@@ -48,14 +52,16 @@ export function minorAmount(amountMinor: number, currency: string): AmountParseR
   if (currencyExponent(currency) === undefined) return { ok: false, failure: { kind: 'unknown-currency' } };
   if (!Number.isSafeInteger(amountMinor)) return { ok: false, failure: { kind: 'not-a-decimal' } };
   if (amountMinor <= 0) return { ok: false, failure: { kind: 'not-positive' } };
+  if (amountMinor > MAX_AMOUNT_MINOR) return { ok: false, failure: { kind: 'too-large' } };
   return { ok: true, money: { amountMinor, currency } };
 }
 
 /** Formats minor units back to the currency's decimal text ("404.95"); used in API responses. */
-export function formatMinor(amountMinor: number, currency: string): string {
+export function formatMinor(amountMinor: number | bigint, currency: string): string {
   const exponent = currencyExponent(currency) ?? 2;
-  const negative = amountMinor < 0;
-  const digits = Math.abs(amountMinor).toString().padStart(exponent + 1, '0');
+  const exact = BigInt(amountMinor);
+  const negative = exact < 0n;
+  const digits = (negative ? -exact : exact).toString().padStart(exponent + 1, '0');
   const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
   const fraction = exponent === 0 ? '' : `.${digits.slice(-exponent)}`;
   return `${negative ? '-' : ''}${whole}${fraction}`;
@@ -72,7 +78,7 @@ export function describeAmountFailure(failure: AmountParseFailure, currency: str
     case 'not-positive':
       return 'must be greater than zero';
     case 'too-large':
-      return 'is too large';
+      return `must be at most ${formatMinor(MAX_AMOUNT_MINOR, currency)} ${currency} (${MAX_AMOUNT_MINOR} minor units)`;
   }
 }
 
@@ -83,4 +89,13 @@ function numberToPlainDecimal(value: number): string | undefined {
   if (!/e/i.test(text)) return text;
   if (value < 1e-6) return undefined;
   return value.toFixed(20).replace(/\.?0+$/, '');
+}
+
+/**
+ * A total in minor units for a JSON response: a number while it is a safe integer, otherwise its exact decimal
+ * digits as a string (JSON numbers beyond 2^53 − 1 are rounded by most clients). Totals summed over an unbounded
+ * number of purchases are kept as BigInt for this reason.
+ */
+export function minorUnitsField(total: bigint): number | string {
+  return total <= BigInt(Number.MAX_SAFE_INTEGER) && total >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(total) : total.toString();
 }

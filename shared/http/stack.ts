@@ -15,6 +15,8 @@ export interface HttpRequest<Body, Params> {
   readonly body: Body;
   readonly params: Params;
   readonly query: Readonly<Record<string, string | undefined>>;
+  /** The Lambda context: work that must finish before the response reads its remaining time here. */
+  readonly context: Context;
 }
 
 export interface HttpResult {
@@ -58,7 +60,7 @@ export function httpHandler<
     .use(problemResponses(logger))
     .use(authorizeRoute())
     .use(parseRequest(options))
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const parsed = event.parsed;
       if (!parsed) throw new Error('request was not parsed');
       const result = await handle({
@@ -67,6 +69,7 @@ export function httpHandler<
         body: parsed.body,
         params: parsed.params,
         query: event.queryStringParameters ?? {},
+        context,
       });
       return jsonResponse(result);
     });

@@ -1,4 +1,6 @@
-import { activityView, applyPurchase, applyRefund, emptyActivity } from '../../functions/customers/domain/activity';
+import fc from 'fast-check';
+import { activityView, applyPurchase, applyRefund, emptyActivity, totalsFromStorage } from '../../functions/customers/domain/activity';
+import { formatMinor, MAX_AMOUNT_MINOR } from '../../shared/domain/money';
 
 describe('customer activity', () => {
   it('keeps totals per currency and the first and last purchase whatever the arrival order', () => {
@@ -11,5 +13,36 @@ describe('customer activity', () => {
       { currency: 'EUR', spent: '5.00', spentMinor: 500, refunded: '0.00', refundedMinor: 0, net: '5.00', netMinor: 500 },
       { currency: 'USD', spent: '10.00', spentMinor: 1000, refunded: '2.50', refundedMinor: 250, net: '7.50', netMinor: 750 },
     ]);
+  });
+});
+
+describe('activity totals stay exact (issue 7.4)', () => {
+  it('adds random amounts up to the per-purchase bound many times without losing a unit (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: MAX_AMOUNT_MINOR }), { minLength: 1, maxLength: 400 }), fc.integer({ min: 0, max: 200_000 }), (amounts, maximalPurchases) => {
+        let activity = emptyActivity('c1');
+        let expected = 0n;
+        for (const amountMinor of amounts) {
+          activity = applyPurchase(activity, { amountMinor, currency: 'USD', occurredAt: '2026-01-01T00:00:00Z' });
+          expected += BigInt(amountMinor);
+        }
+        // Stand in for many more maximal purchases already on record (as read back from storage).
+        const stored = { ...activity, spentMinor: { USD: (BigInt(activity.spentMinor.USD ?? '0') + BigInt(maximalPurchases) * BigInt(MAX_AMOUNT_MINOR)).toString() } };
+        expected += BigInt(maximalPurchases) * BigInt(MAX_AMOUNT_MINOR);
+        const next = applyPurchase(stored, { amountMinor: MAX_AMOUNT_MINOR, currency: 'USD', occurredAt: '2026-01-02T00:00:00Z' });
+        expected += BigInt(MAX_AMOUNT_MINOR);
+        expect(next.spentMinor.USD).toBe(expected.toString());
+        const view = activityView(next).spend[0];
+        expect(view?.spent).toBe(formatMinor(expected, 'USD'));
+        expect(BigInt(view?.spentMinor ?? -1)).toBe(expected);
+        // A JSON number only while it is exact; its digits as text beyond 2^53 − 1.
+        expect(typeof view?.spentMinor).toBe(expected <= BigInt(Number.MAX_SAFE_INTEGER) ? 'number' : 'string');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads totals stored as numbers before they were kept as text', () => {
+    expect(totalsFromStorage({ USD: 1234, EUR: '99' })).toEqual({ USD: '1234', EUR: '99' });
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatMinor, parseMajorAmount } from '../../shared/domain/money';
+import { describeAmountFailure, formatMinor, MAX_AMOUNT_MINOR, minorAmount, minorUnitsField, parseMajorAmount } from '../../shared/domain/money';
 
 describe('parseMajorAmount', () => {
   it.each([
@@ -30,6 +30,10 @@ describe('parseMajorAmount', () => {
     [Number.NaN, 'USD', 'not-a-decimal'],
     [Number.POSITIVE_INFINITY, 'USD', 'not-a-decimal'],
     ['99999999999999999999', 'USD', 'too-large'],
+    // Issue 7.4: this amount was accepted and later broke the activity totals; the bound is 10^11 minor units.
+    ['90071992547409.91', 'USD', 'too-large'],
+    ['1000000000.01', 'USD', 'too-large'],
+    ['100000000001', 'JPY', 'too-large'],
     ['10.00', 'XYZ', 'unknown-currency'],
   ])('%p %s fails with %s', (amount, currency, kind) => {
     const result = parseMajorAmount(amount, currency);
@@ -39,11 +43,25 @@ describe('parseMajorAmount', () => {
 
   it('round-trips every minor amount through its decimal text', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e12 }), fc.constantFrom('USD', 'JPY', 'BHD', 'CLF'), (minor, currency) => {
+      fc.property(fc.integer({ min: 1, max: MAX_AMOUNT_MINOR }), fc.constantFrom('USD', 'JPY', 'BHD', 'CLF'), (minor, currency) => {
         const parsed = parseMajorAmount(formatMinor(minor, currency), currency);
         expect(parsed).toEqual({ ok: true, money: { amountMinor: minor, currency } });
       }),
     );
+  });
+});
+
+describe('the amount bound', () => {
+  it('accepts exactly 10^11 minor units and names the limit beyond it', () => {
+    expect(parseMajorAmount('1000000000.00', 'USD')).toEqual({ ok: true, money: { amountMinor: MAX_AMOUNT_MINOR, currency: 'USD' } });
+    expect(minorAmount(MAX_AMOUNT_MINOR + 1, 'USD')).toEqual({ ok: false, failure: { kind: 'too-large' } });
+    expect(describeAmountFailure({ kind: 'too-large' }, 'USD')).toBe('must be at most 1000000000.00 USD (100000000000 minor units)');
+  });
+
+  it('formats totals beyond 2^53 exactly, and keeps them as numbers only while they are safe', () => {
+    expect(formatMinor(12345678901234567890n, 'USD')).toBe('123456789012345678.90');
+    expect(minorUnitsField(9007199254740991n)).toBe(9007199254740991);
+    expect(minorUnitsField(9007199254740993n)).toBe('9007199254740993');
   });
 });
 

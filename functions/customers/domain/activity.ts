@@ -1,4 +1,4 @@
-import { formatMinor } from '../../../shared/domain/money';
+import { formatMinor, minorUnitsField } from '../../../shared/domain/money';
 
 /**
  * A customer's purchase activity across stores: the facts retention automations watch (cadence, spend,
@@ -10,9 +10,12 @@ export interface CustomerActivity {
   readonly refundCount: number;
   readonly firstPurchaseAt?: string;
   readonly lastPurchaseAt?: string;
-  /** Per currency, integer minor units: never summed across currencies. */
-  readonly spentMinor: Readonly<Record<string, number>>;
-  readonly refundedMinor: Readonly<Record<string, number>>;
+  /**
+   * Per currency, integer minor units as exact decimal digits: never summed across currencies. A customer's
+   * purchases are unbounded in number, so their sum may pass 2^53; it is added with BigInt and stored as text.
+   */
+  readonly spentMinor: Readonly<Record<string, string>>;
+  readonly refundedMinor: Readonly<Record<string, string>>;
   /** Optimistic-concurrency version of the stored summary. */
   readonly version: number;
 }
@@ -53,23 +56,29 @@ export function activityView(activity: CustomerActivity) {
     ...(activity.firstPurchaseAt ? { firstPurchaseAt: activity.firstPurchaseAt } : {}),
     ...(activity.lastPurchaseAt ? { lastPurchaseAt: activity.lastPurchaseAt } : {}),
     spend: currencies.map((currency) => {
-      const spent = activity.spentMinor[currency] ?? 0;
-      const refunded = activity.refundedMinor[currency] ?? 0;
+      const spent = BigInt(activity.spentMinor[currency] ?? '0');
+      const refunded = BigInt(activity.refundedMinor[currency] ?? '0');
       return {
         currency,
         spent: formatMinor(spent, currency),
-        spentMinor: spent,
+        spentMinor: minorUnitsField(spent),
         refunded: formatMinor(refunded, currency),
-        refundedMinor: refunded,
+        refundedMinor: minorUnitsField(refunded),
         net: formatMinor(spent - refunded, currency),
-        netMinor: spent - refunded,
+        netMinor: minorUnitsField(spent - refunded),
       };
     }),
   };
 }
 
-function addTo(totals: Readonly<Record<string, number>>, currency: string, amount: number): Record<string, number> {
-  return { ...totals, [currency]: (totals[currency] ?? 0) + amount };
+function addTo(totals: Readonly<Record<string, string>>, currency: string, amount: number): Record<string, string> {
+  return { ...totals, [currency]: (BigInt(totals[currency] ?? '0') + BigInt(amount)).toString() };
+}
+
+/** Totals as stored: digits text, or numbers in summaries written before totals were kept as text. */
+export function totalsFromStorage(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([currency, total]) => [currency, BigInt(String(total)).toString()]));
 }
 
 function earliest(a: string | undefined, b: string): string {

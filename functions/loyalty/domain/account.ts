@@ -100,16 +100,43 @@ export function unspentInLot(account: Pick<Account, 'fifoConsumed'>, lot: Lot): 
   return Math.max(0, lot.end - Math.max(lot.start, account.fifoConsumed));
 }
 
+/**
+ * Every running total of an account is a safe integer, by construction: each change is checked before it can be
+ * committed, and one that would pass 2^53 − 1 is refused with AccountLimitError (the use case decides what that
+ * means: an award earns nothing and says why, an adjustment is rejected). One award is at most 10^12 points, so
+ * an account reaches the limit only after thousands of maximal awards.
+ */
+export const MAX_ACCOUNT_TOTAL = Number.MAX_SAFE_INTEGER;
+const TOTALS = ['available', 'pending', 'lifetimeEarned', 'redeemed', 'expired', 'reversed', 'unrecoverable', 'releasedTotal', 'fifoConsumed', 'earnedPurchases', 'entrySeq'] as const;
+
+export class AccountLimitError extends Error {
+  constructor(readonly field: string) {
+    super(`the account's ${field} would pass ${MAX_ACCOUNT_TOTAL}`);
+  }
+}
+
 /** Accumulates entries and the resulting account for one transaction. */
 export class AccountChange {
   readonly entries: LedgerEntry[] = [];
-  account: Account;
+  #account: Account;
 
   constructor(
     readonly before: Account,
     readonly now: string,
   ) {
-    this.account = { ...before, version: before.version + 1 };
+    this.#account = { ...before, version: before.version + 1 };
+  }
+
+  get account(): Account {
+    return this.#account;
+  }
+
+  set account(next: Account) {
+    for (const field of TOTALS) {
+      const value = next[field];
+      if (!Number.isSafeInteger(value)) throw new AccountLimitError(field);
+    }
+    this.#account = next;
   }
 
   entry(input: {

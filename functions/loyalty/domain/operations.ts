@@ -56,6 +56,8 @@ export function planEarn(
   purchase: PurchaseForPoints & { storeId: string; orderId: string; customerId: string },
   qualifyingSpendBeforeMinor: number,
   now: string,
+  /** Set when the award would take an account total past 2^53 − 1: the purchase is recorded, earning nothing. */
+  options: { accountLimitReached?: boolean } = {},
 ): Plan {
   const result = plan(account, now);
   const lotId = orderLotId(purchase.storeId, purchase.orderId);
@@ -76,7 +78,14 @@ export function planEarn(
   }
   const tier = account.tier?.name ?? program.tiers[0]?.name ?? 'Base';
   const tierMultiplier = program.tiers.find((candidate) => candidate.name === tier)?.multiplier ?? 1;
-  const award = computeAward(program, purchase, { tierName: tier, tierMultiplier, firstPurchase: account.earnedPurchases === 0 });
+  const computed = computeAward(program, purchase, { tierName: tier, tierMultiplier, firstPurchase: account.earnedPurchases === 0 });
+  const award = options.accountLimitReached
+    ? {
+        points: 0,
+        baseAmountMinor: computed.baseAmountMinor,
+        explanation: [{ step: 'limit' as const, description: 'the account holds the most points an account can: this purchase earns nothing', points: 0 }],
+      }
+    : computed;
   const bonusPoints = award.explanation.filter((step) => step.step === 'bonus').reduce((sum, step) => sum + step.points, 0);
   const earnedPoints = award.points - bonusPoints;
   const immediate = program.pendingDays === 0;
@@ -396,10 +405,13 @@ export function planAdjustment(
   adjustment: { adjustmentId: string; points: number; reason: string; by: string },
   program: Program | undefined,
   now: string,
+  /** Adds to a plan already holding earlier adjustments of the same customer (one transaction for several). */
+  into?: Plan,
 ): Plan | SpendRefusal {
   const allowNegative = program?.refundPolicy === 'allow_negative';
-  if (adjustment.points < 0 && !allowNegative && account.available < -adjustment.points) return { kind: 'insufficient-points', available: account.available };
-  const result = plan(account, now);
+  const current = into?.change.account ?? account;
+  if (adjustment.points < 0 && !allowNegative && current.available < -adjustment.points) return { kind: 'insufficient-points', available: current.available };
+  const result = into ?? plan(account, now);
   if (adjustment.points > 0) {
     const range = result.change.releaseIntoStream(adjustment.points, program?.expiryDays ?? 365);
     result.lotPuts.push({
