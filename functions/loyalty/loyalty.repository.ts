@@ -102,7 +102,10 @@ export class LoyaltyRepository implements LoyaltyStore {
       ExpressionAttributeValues: { ':pk': customerPk(customerId), ':from': `SPEND#${since}`, ':to': 'SPEND#\uffff' },
       ConsistentRead: true,
     });
-    return items.reduce((sum, item) => sum + ((item.spend as SpendRecord).baseAmountMinor ?? 0), 0);
+    // Exact with BigInt; then at most 2^53 − 1, which changes no decision: the sum is only compared with tier
+    // thresholds, and those are at most 10^11 minor units.
+    const total = items.reduce((sum, item) => sum + BigInt((item.spend as SpendRecord).baseAmountMinor ?? 0), 0n);
+    return total > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(total);
   }
 
   async getLot(customerId: string, lotId: string): Promise<Lot | undefined> {

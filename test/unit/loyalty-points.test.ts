@@ -78,6 +78,8 @@ describe('program validation', () => {
 
   it.each([
     [{ tiers: [{ name: 'A', threshold: '10', multiplier: 1 }] }, '/tiers/0/threshold'],
+    // Issue 7.4: thresholds are compared with spend in minor units, which stay within the amount bound.
+    [{ tiers: [{ name: 'A', threshold: '0', multiplier: 1 }, { name: 'B', threshold: '1000000000.01', multiplier: 1 }] }, '/tiers/1/threshold'],
     [{ tiers: [{ name: 'A', threshold: '0', multiplier: 1 }, { name: 'B', threshold: '0', multiplier: 1 }] }, '/tiers/1/threshold'],
     [{ expiryReminderDays: 400 }, '/expiryReminderDays'],
     [{ pointsPerUnit: 1.234 }, '/pointsPerUnit'],

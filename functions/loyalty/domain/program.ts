@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { currencyExponent, isKnownCurrency } from '../../../shared/domain/currencies';
-import { parseMajorAmount } from '../../../shared/domain/money';
+import { describeAmountFailure, parseMajorAmount } from '../../../shared/domain/money';
 
 /**
  * The loyalty program a marketer configures (PUT /v1/program). Rates and multipliers are decimals with at most
@@ -79,6 +79,9 @@ export const programInput = z
       const parsed = parseMajorAmount(entry.threshold === '0' ? '0.01' : entry.threshold, program.baseCurrency);
       if (!parsed.ok && parsed.failure.kind === 'too-many-decimals') {
         ctx.addIssue({ code: 'custom', path: ['tiers', index, 'threshold'], message: `${program.baseCurrency} allows ${currencyExponent(program.baseCurrency)} decimal places` });
+      }
+      if (!parsed.ok && parsed.failure.kind === 'too-large') {
+        ctx.addIssue({ code: 'custom', path: ['tiers', index, 'threshold'], message: describeAmountFailure(parsed.failure, program.baseCurrency) });
       }
     });
     if (program.currencyRates?.[program.baseCurrency]) {

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fingerprintOf } from '../../../shared/domain/fingerprint';
+import { minorUnitsField } from '../../../shared/domain/money';
 import { AccountLimitError, addDays, DUE_SHARDS, unspentInLot, type Account, type LedgerEntry, type Lot } from './account';
 import {
   expiringSoon,
@@ -234,10 +235,10 @@ export interface BalanceView {
   tier: { name: string; since: string | null; multiplier: number; benefits?: string } | null;
   nextTier: { name: string; remainingSpend: string; remainingSpendMinor: number; currency: string } | null;
   expiringSoon: { points: number; expiresAt: string } | null;
-  qualifyingSpend: { amount: string; amountMinor: number; currency: string; windowDays: number } | null;
+  qualifyingSpend: { amount: string; amountMinor: number | string; currency: string; windowDays: number } | null;
 }
 
-export async function balance(store: Store, customerId: string, now: string, format: (minor: number, currency: string) => string): Promise<BalanceView> {
+export async function balance(store: Store, customerId: string, now: string, format: (minor: number | bigint, currency: string) => string): Promise<BalanceView> {
   const [account, program, { lots, spend }] = await Promise.all([store.getAccount(customerId), store.getProgramCached(), store.lotsAndSpend(customerId)]);
   const tierName = account.tier?.name ?? program?.tiers[0]?.name;
   const tier = program?.tiers.find((candidate) => candidate.name === tierName);
@@ -245,11 +246,13 @@ export async function balance(store: Store, customerId: string, now: string, for
   let qualifyingSpend: BalanceView['qualifyingSpend'] = null;
   if (program) {
     const windowStart = addDays(now, -program.tierWindowDays);
-    const spent = spend.filter((record) => record.occurredAt >= windowStart).reduce((sum, record) => sum + record.baseAmountMinor, 0);
-    qualifyingSpend = { amount: format(spent, program.baseCurrency), amountMinor: spent, currency: program.baseCurrency, windowDays: program.tierWindowDays };
+    // Summed over an unbounded number of purchases: exact with BigInt (a string of digits beyond 2^53 − 1).
+    const spent = spend.filter((record) => record.occurredAt >= windowStart).reduce((sum, record) => sum + BigInt(record.baseAmountMinor), 0n);
+    qualifyingSpend = { amount: format(spent, program.baseCurrency), amountMinor: minorUnitsField(spent), currency: program.baseCurrency, windowDays: program.tierWindowDays };
     const next = program.tiers[tierRank(program, tierName) + 1];
     if (next) {
-      const remaining = Math.max(0, thresholdMinor(program, next.threshold) - spent);
+      const threshold = BigInt(thresholdMinor(program, next.threshold));
+      const remaining = Number(threshold > spent ? threshold - spent : 0n);
       nextTier = { name: next.name, remainingSpend: format(remaining, program.baseCurrency), remainingSpendMinor: remaining, currency: program.baseCurrency };
     }
   }
