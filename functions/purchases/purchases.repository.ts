@@ -8,7 +8,7 @@ import { queryAll } from '../../shared/aws/query';
 import { cancellationReasons, isConditionalCheckFailure } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
-import { purchaseEventId, refundEventId, type Purchase, type Refund } from './domain/purchase';
+import { MAX_HELD_REFUNDS, purchaseEventId, refundEventId, type HeldRefund, type Purchase, type Refund } from './domain/purchase';
 
 /**
  * The purchases table: one item collection per store and order (the purchase and its refunds).
@@ -17,8 +17,13 @@ import { purchaseEventId, refundEventId, type Purchase, type Refund } from './do
 const orderKey = (storeId: string, orderId: string) => `STORE#${storeId}#ORDER#${orderId}`;
 const PURCHASE_SK = 'PURCHASE';
 const refundSk = (refundId: string) => `REFUND#${refundId}`;
+/** Stands in the purchase's place while refunds wait for an order not recorded yet. */
+const HELD_PLACEHOLDER = 'heldRefunds';
+const HELD_PREFIX = 'HELD#';
+/** An order that never arrives does not keep its held refunds forever (TTL). */
+const HELD_RETENTION_SECONDS = 90 * 24 * 3600;
 
-export type InsertPurchaseOutcome = { kind: 'created' } | { kind: 'exists'; existing: Purchase };
+export type InsertPurchaseOutcome = { kind: 'created' } | { kind: 'exists'; existing: Purchase } | { kind: 'held'; heldVersion: number };
 export type InsertRefundOutcome =
   | { kind: 'created' }
   | { kind: 'refund-exists'; existing: Refund }
@@ -32,40 +37,149 @@ export class PurchasesRepository {
 
   /** Inserts the purchase and its PurchaseRecorded outbox record in one conditional write. */
   async insertPurchase(purchase: Purchase): Promise<InsertPurchaseOutcome> {
-    const event = outboxRecord(PurchaseRecorded, toEventData(purchase), {
-      eventId: purchaseEventId(purchase),
-      occurredAt: purchase.recordedAt,
-    });
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: orderKey(purchase.storeId, purchase.orderId),
-            sk: PURCHASE_SK,
-            type: 'purchase',
-            gsi1pk: `CUSTOMER#${purchase.customerId}`,
-            gsi1sk: `${purchase.occurredAt}#${purchase.storeId}#${purchase.orderId}`,
-            gsi2pk: `STORE#${purchase.storeId}#CUSTOMER#${purchase.customerId}`,
-            gsi2sk: `${purchase.occurredAt}#${purchase.orderId}`,
-            ...purchase,
-            [OUTBOX_ATTRIBUTE]: event,
-          },
+          Item: this.purchaseItem(purchase),
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { kind: 'created' };
     } catch (error) {
-      if (isConditionalCheckFailure(error) && error.Item) {
-        return { kind: 'exists', existing: purchaseFromItem(unmarshalled(error.Item)) };
-      }
-      if (isConditionalCheckFailure(error)) {
-        const existing = await this.getPurchase(purchase.storeId, purchase.orderId);
-        if (existing) return { kind: 'exists', existing: existing.purchase };
-      }
+      if (!isConditionalCheckFailure(error)) throw error;
+      const existing = error.Item ? unmarshalled(error.Item) : (await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderKey(purchase.storeId, purchase.orderId), sk: PURCHASE_SK }, ConsistentRead: true }))).Item;
+      if (existing?.type === HELD_PLACEHOLDER) return { kind: 'held', heldVersion: existing.heldVersion as number };
+      if (existing) return { kind: 'exists', existing: purchaseFromItem(existing) };
       throw error;
     }
+  }
+
+  /** The refunds waiting for an order that is not recorded yet. */
+  async heldRefunds(storeId: string, orderId: string): Promise<HeldRefund[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :held)',
+      ExpressionAttributeValues: { ':pk': orderKey(storeId, orderId), ':held': HELD_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map((item) => item.held as HeldRefund);
+  }
+
+  /**
+   * Holds a refund for an order not recorded yet: a placeholder takes the purchase's key (its version counts the
+   * holds) and the refund waits beside it. Recording the purchase replaces the placeholder only at the version it
+   * read, so a refund held meanwhile is never left behind; a purchase recorded first makes this fail instead.
+   */
+  async holdRefund(held: HeldRefund): Promise<{ kind: 'held' } | { kind: 'held-exists'; existing: HeldRefund } | { kind: 'purchase-exists' } | { kind: 'too-many' }> {
+    const pk = orderKey(held.storeId, held.orderId);
+    const expiresAt = Math.floor(Date.parse(held.receivedAt) / 1000) + HELD_RETENTION_SECONDS;
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk, sk: PURCHASE_SK },
+                UpdateExpression: 'SET #type = :placeholder, heldVersion = if_not_exists(heldVersion, :zero) + :one, expiresAt = :expiresAt',
+                ConditionExpression: 'attribute_not_exists(pk) OR (#type = :placeholder AND heldVersion < :max)',
+                ExpressionAttributeNames: { '#type': 'type' },
+                ExpressionAttributeValues: { ':placeholder': HELD_PLACEHOLDER, ':zero': 0, ':one': 1, ':max': MAX_HELD_REFUNDS, ':expiresAt': expiresAt },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: { pk, sk: `${HELD_PREFIX}${held.refundId}`, type: 'heldRefund', held, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return { kind: 'held' };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[1] === 'ConditionalCheckFailed') {
+        const existing = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: `${HELD_PREFIX}${held.refundId}` }, ConsistentRead: true }));
+        if (existing.Item) return { kind: 'held-exists', existing: existing.Item.held as HeldRefund };
+      }
+      if (reasons[0] === 'ConditionalCheckFailed') {
+        const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: PURCHASE_SK }, ConsistentRead: true }));
+        if (current.Item?.type === HELD_PLACEHOLDER) return { kind: 'too-many' };
+        return { kind: 'purchase-exists' };
+      }
+      // Lost a race with another writer of this order: the caller reads again.
+      return { kind: 'purchase-exists' };
+    }
+  }
+
+  /** Replaces the placeholder with the purchase, writes the refunds (each with its event) and releases the holds. */
+  async insertPurchaseWithHeldRefunds(purchase: Purchase, refunds: readonly Refund[], released: readonly HeldRefund[], heldVersion: number): Promise<'created' | 'conflict'> {
+    const pk = orderKey(purchase.storeId, purchase.orderId);
+    let refundedTotal = 0;
+    const refundPuts = refunds.map((refund) => {
+      refundedTotal += refund.amountMinor;
+      return { Put: { TableName: this.tableName, Item: this.refundItem(purchase, refund, { refundedTotalMinor: refundedTotal, fullyRefunded: refundedTotal === purchase.amountMinor }), ConditionExpression: 'attribute_not_exists(pk)' } };
+    });
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: this.purchaseItem(purchase),
+                ConditionExpression: '#type = :placeholder AND heldVersion = :version',
+                ExpressionAttributeNames: { '#type': 'type' },
+                ExpressionAttributeValues: { ':placeholder': HELD_PLACEHOLDER, ':version': heldVersion },
+              },
+            },
+            ...refundPuts,
+            ...released.map((held) => ({ Delete: { TableName: this.tableName, Key: { pk, sk: `${HELD_PREFIX}${held.refundId}` }, ConditionExpression: 'attribute_exists(pk)' } })),
+          ],
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (cancellationReasons(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  /** The purchase item, carrying its PurchaseRecorded outbox record. */
+  private purchaseItem(purchase: Purchase): Record<string, unknown> {
+    const event = outboxRecord(PurchaseRecorded, toEventData(purchase), { eventId: purchaseEventId(purchase), occurredAt: purchase.recordedAt });
+    return {
+      pk: orderKey(purchase.storeId, purchase.orderId),
+      sk: PURCHASE_SK,
+      type: 'purchase',
+      gsi1pk: `CUSTOMER#${purchase.customerId}`,
+      gsi1sk: `${purchase.occurredAt}#${purchase.storeId}#${purchase.orderId}`,
+      gsi2pk: `STORE#${purchase.storeId}#CUSTOMER#${purchase.customerId}`,
+      gsi2sk: `${purchase.occurredAt}#${purchase.orderId}`,
+      ...purchase,
+      [OUTBOX_ATTRIBUTE]: event,
+    };
+  }
+
+  /** A refund item, carrying its PurchaseRefunded outbox record. */
+  private refundItem(purchase: Purchase, refund: Refund, decision: { refundedTotalMinor: number; fullyRefunded: boolean }): Record<string, unknown> {
+    const event = outboxRecord(
+      PurchaseRefunded,
+      {
+        storeId: refund.storeId,
+        orderId: refund.orderId,
+        refundId: refund.refundId,
+        customerId: purchase.customerId,
+        amountMinor: refund.amountMinor,
+        currency: refund.currency,
+        purchaseAmountMinor: purchase.amountMinor,
+        refundedTotalMinor: decision.refundedTotalMinor,
+        fullyRefunded: decision.fullyRefunded,
+        reason: refund.reason,
+        occurredAt: refund.createdAt,
+      },
+      { eventId: refundEventId(refund), occurredAt: refund.createdAt },
+    );
+    return { pk: orderKey(refund.storeId, refund.orderId), sk: refundSk(refund.refundId), type: 'refund', ...refund, [OUTBOX_ATTRIBUTE]: event };
   }
 
   /** The purchase with its refunds: one Query over the order's item collection. */
@@ -76,7 +190,7 @@ export class PurchasesRepository {
       ExpressionAttributeValues: { ':pk': orderKey(storeId, orderId) },
       ConsistentRead: true,
     });
-    const purchaseItem = items.find((item) => item.sk === PURCHASE_SK);
+    const purchaseItem = items.find((item) => item.sk === PURCHASE_SK && item.type === 'purchase');
     if (!purchaseItem) return undefined;
     const refunds = items
       .filter((item) => item.type === 'refund')
@@ -102,23 +216,6 @@ export class PurchasesRepository {
     refund: Refund,
     decision: { refundedTotalMinor: number; fullyRefunded: boolean },
   ): Promise<InsertRefundOutcome> {
-    const event = outboxRecord(
-      PurchaseRefunded,
-      {
-        storeId: refund.storeId,
-        orderId: refund.orderId,
-        refundId: refund.refundId,
-        customerId: purchase.customerId,
-        amountMinor: refund.amountMinor,
-        currency: refund.currency,
-        purchaseAmountMinor: purchase.amountMinor,
-        refundedTotalMinor: decision.refundedTotalMinor,
-        fullyRefunded: decision.fullyRefunded,
-        reason: refund.reason,
-        occurredAt: refund.createdAt,
-      },
-      { eventId: refundEventId(refund), occurredAt: refund.createdAt },
-    );
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -126,7 +223,7 @@ export class PurchasesRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: orderKey(refund.storeId, refund.orderId), sk: refundSk(refund.refundId), type: 'refund', ...refund, [OUTBOX_ATTRIBUTE]: event },
+                Item: this.refundItem(purchase, refund, decision),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },

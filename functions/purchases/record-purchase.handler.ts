@@ -15,7 +15,7 @@ export const handler = httpHandler({ service: SERVICE, body: recordPurchaseBody(
     case 'created':
       return {
         status: 201,
-        body: purchaseView(result.purchase, []),
+        body: purchaseView(result.purchase, result.refunds),
         headers: { location: `/v1/purchases/${encodeURIComponent(result.purchase.orderId)}` },
       };
     case 'replayed':

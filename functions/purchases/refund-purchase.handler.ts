@@ -2,7 +2,7 @@ import { now } from '../../shared/clock';
 import { formatMinor } from '../../shared/domain/money';
 import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
-import { refundView } from './domain/purchase';
+import { heldRefundView, MAX_HELD_REFUNDS, refundView } from './domain/purchase';
 import { refundPurchase } from './domain/use-cases';
 import { callingStoreId, purchasesRepository, SERVICE } from './purchases.context';
 import { orderParams, refundBody } from './purchase.schema';
@@ -17,10 +17,15 @@ export const handler = httpHandler({ service: SERVICE, body: refundBody, params:
       return { status: 201, body: refundView(result.refund) };
     case 'replayed':
       return { status: 200, body: refundView(result.refund) };
+    case 'held':
+      // Accepted, not applied: the purchase is not recorded yet. It applies, once, when the purchase arrives.
+      return { status: 202, body: heldRefundView(result.held) };
+    case 'too-many-held':
+      throw Problems.conflict('too-many-held-refunds', `Order ${params.orderId} is not recorded and already holds ${MAX_HELD_REFUNDS} refunds; record the purchase first`);
+    case 'nothing-left':
+      throw Problems.unprocessable('refund-exceeds-purchase', 'Nothing remains to refund on this order', { errors: [{ pointer: '/amount', detail: 'exceeds the amount remaining to refund' }], remainingMinor: 0 });
     case 'conflict':
       throw Problems.conflict('refund-conflict', `Refund ${result.existing.refundId} was already recorded with different details`);
-    case 'purchase-not-found':
-      throw Problems.notFound(`This store has no purchase with orderId ${params.orderId}`);
     case 'invalid-amount':
       throw Problems.validation([{ pointer: '/amount', detail: result.message }]);
     case 'exceeds-purchase':

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { now } from '../../shared/clock';
 import { loadConfig, nonEmpty } from '../../shared/config';
-import { formatMinor, parseMajorAmount } from '../../shared/domain/money';
+import { parseMajorAmount } from '../../shared/domain/money';
 import { IDENTIFIER_PATTERN } from '../../shared/domain/identifiers';
 import { Problems } from '../../shared/http/problem';
 import { rawBody, type HttpResult } from '../../shared/http/stack';
@@ -134,19 +134,28 @@ async function runAction(storeId: string, action: WebhookAction, at: Date): Prom
     }
     case 'refund':
     case 'refund-remaining': {
-      const current = await purchases.getPurchase(storeId, action.orderId);
-      if (!current) return { action: action.kind, orderId: action.orderId, outcome: 'no such purchase for this store (nothing to refund)' };
-      let amount: string;
-      if (action.kind === 'refund') amount = action.amount;
-      else {
-        const target = action.upToMinor ?? current.purchase.amountMinor;
-        const remaining = Math.min(target, current.purchase.amountMinor) - current.purchase.refundedMinor;
-        if (remaining <= 0) return { action: action.kind, orderId: action.orderId, outcome: 'nothing left to refund' };
-        amount = formatMinor(remaining, current.purchase.currency);
-      }
+      // A refund that arrives before its order is held by the purchases service and applied when the order arrives.
+      const amount = action.kind === 'refund' ? action.amount : { ...(action.upToMinor === undefined ? {} : { remainingUpToMinor: action.upToMinor }) };
       const result = await refundPurchase(purchases, { storeId, orderId: action.orderId, refundId: action.refundId, amount, reason: 'reason' in action ? action.reason : undefined }, at);
-      return { action: action.kind, orderId: action.orderId, outcome: result.kind };
+      return { action: action.kind, orderId: action.orderId, outcome: refundOutcome(result) };
     }
+  }
+}
+
+function refundOutcome(result: Awaited<ReturnType<typeof refundPurchase>>): string {
+  switch (result.kind) {
+    case 'held':
+      return result.replayed ? 'already held until the order arrives' : 'held until the order arrives';
+    case 'nothing-left':
+      return 'nothing left to refund';
+    case 'invalid-amount':
+      return `not applied: ${result.message}`;
+    case 'exceeds-purchase':
+      return 'not applied: exceeds what remains refundable';
+    case 'too-many-held':
+      return 'not applied: too many refunds held for an order that was never recorded';
+    default:
+      return result.kind;
   }
 }
 
