@@ -134,6 +134,7 @@ function authorizeRoute(): MiddlewareObj<ParsedEvent<unknown, unknown>> {
 }
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function parseRequest(options: HttpHandlerOptions<z.ZodType | undefined, z.ZodType | undefined>): MiddlewareObj<ParsedEvent<unknown, unknown>> {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -166,9 +167,16 @@ function parseJsonBody(event: APIGatewayProxyEventV2, schema: z.ZodType, maxBody
   const contentType = event.headers?.['content-type'];
   if (!isJsonContentType(contentType)) throw Problems.unsupportedMediaType(contentType);
   if (bytes.length === 0) throw Problems.malformedJson('The request body is empty');
+  let text: string;
+  try {
+    // JSON is UTF-8 (RFC 8259): an invalid byte is the client's error, never silently replaced with U+FFFD.
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    throw Problems.malformedJson('The request body is not valid UTF-8');
+  }
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = JSON.parse(text);
   } catch (error) {
     throw Problems.malformedJson(`The request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
   }

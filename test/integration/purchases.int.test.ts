@@ -36,6 +36,18 @@ describe('POST /v1/purchases on DynamoDB Local', () => {
     expect(conflict.body.type).toBe('urn:loyalty-loop:problem:order-conflict');
   });
 
+  // Issue 7.7: invalid UTF-8 used to be replaced by U+FFFD and recorded.
+  it('answers 400 for a body that is not valid UTF-8 and records nothing', async () => {
+    const store = uniqueId('store');
+    const bytes = Buffer.concat([Buffer.from('{"orderId":"o-utf8","customerId":"c-1","amount":"1.00","currency":"USD","channel":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const event = { ...apiEvent({ routeKey: 'POST /v1/purchases', path: '/v1/purchases', authorizer: storefront(store) }), body: bytes.toString('base64'), isBase64Encoded: true };
+    const response = await call(recordPurchase, event);
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(response.body).toMatchObject({ type: 'urn:loyalty-loop:problem:malformed-json', detail: 'The request body is not valid UTF-8' });
+    expect((await get(store, 'o-utf8')).status).toBe(404);
+  });
+
   it('stores the PurchaseRecorded event on the purchase item itself (the outbox)', async () => {
     const store = uniqueId('store');
     await post(store, { orderId: 'o-1', customerId: 'c-1', amount: '10', currency: 'JPY' });
