@@ -1,8 +1,7 @@
-import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import { verifyShopify } from './domain/signatures';
 import { shopifyActions } from './domain/shopify';
-import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, storeIdOf, webhookContext } from './webhook.runtime';
+import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, storeIdOf, webhookContext } from './webhook.runtime';
 
 webhookContext();
 
@@ -11,7 +10,7 @@ export const handler = httpHandler({ service: SERVICE }, async ({ event }) => {
   const storeId = storeIdOf(event);
   const body = bodyOf(event);
   if (!verifyShopify(body, event.headers['x-shopify-hmac-sha256'], await secretFor(storeId, 'shopify'))) {
-    throw Problems.unauthorized('The X-Shopify-Hmac-Sha256 signature does not match this store\'s secret');
+    throw signatureRejected('shopify');
   }
   const topic = event.headers['x-shopify-topic'] ?? '';
   return processDelivery('shopify', storeId, event.headers['x-shopify-webhook-id'], shopifyActions(topic, parseJsonObject(body)));

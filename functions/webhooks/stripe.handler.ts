@@ -1,9 +1,8 @@
 import { now } from '../../shared/clock';
-import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import { verifyStripe } from './domain/signatures';
 import { stripeActions } from './domain/stripe';
-import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, storeIdOf, webhookContext } from './webhook.runtime';
+import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, storeIdOf, webhookContext } from './webhook.runtime';
 
 webhookContext();
 
@@ -12,11 +11,7 @@ export const handler = httpHandler({ service: SERVICE }, async ({ event }) => {
   const storeId = storeIdOf(event);
   const body = bodyOf(event);
   const verification = verifyStripe(body, event.headers['stripe-signature'], await secretFor(storeId, 'stripe'), now());
-  if (!verification.ok) {
-    throw Problems.unauthorized(
-      verification.reason === 'stale' ? 'The Stripe-Signature timestamp is more than 300 s away from now' : 'The Stripe-Signature does not match this store\'s secret',
-    );
-  }
+  if (!verification.ok) throw signatureRejected('stripe');
   const payload = parseJsonObject(body);
   const eventId = typeof payload.id === 'string' ? payload.id : undefined;
   return processDelivery('stripe', storeId, eventId, stripeActions(payload));

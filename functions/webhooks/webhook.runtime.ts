@@ -7,7 +7,8 @@ import { now } from '../../shared/clock';
 import { loadConfig, nonEmpty } from '../../shared/config';
 import { parseMajorAmount } from '../../shared/domain/money';
 import { IDENTIFIER_PATTERN } from '../../shared/domain/identifiers';
-import { Problems } from '../../shared/http/problem';
+import { type HttpProblem, Problems } from '../../shared/http/problem';
+import { parse as parseLossless } from 'lossless-json';
 import { rawBody, type HttpResult } from '../../shared/http/stack';
 import { createLogger } from '../../shared/logger';
 import { WebhookSecrets, type WebhookPlatform } from '../identity/identity.repository';
@@ -55,21 +56,57 @@ export function bodyOf(event: APIGatewayProxyEventV2): Buffer {
   return bytes;
 }
 
+const SIGNATURE_HEADERS: Record<WebhookPlatform, string> = {
+  shopify: 'X-Shopify-Hmac-Sha256',
+  stripe: 'Stripe-Signature',
+  woocommerce: 'X-WC-Webhook-Signature',
+};
+
+/**
+ * The one answer to every failed verification of a platform's delivery — no secret configured, a wrong or
+ * malformed signature, a stale timestamp — so a caller cannot learn whether a store has a secret.
+ */
+export function signatureRejected(platform: WebhookPlatform): HttpProblem {
+  return Problems.unauthorized(`The ${SIGNATURE_HEADERS[platform]} signature is missing, invalid or stale for this store`);
+}
+
 export async function secretFor(storeId: string, platform: WebhookPlatform): Promise<string> {
   const secret = await webhookContext().secrets.get(storeId, platform);
   // Without a secret nothing can be verified: answered exactly like a bad signature.
-  if (!secret) throw Problems.unauthorized(`No valid ${platform} signature for this store`);
+  if (!secret) throw signatureRejected(platform);
   return secret;
 }
 
+/**
+ * Parses a webhook body without losing digits: platform ids (Shopify's order, customer, refund and line-item ids)
+ * exceed 2^53 and JSON.parse would round them. Numbers that a JavaScript number holds exactly stay numbers; any
+ * other (an id like 820982911946154508) is kept as its exact decimal text. lossless-json behaves the same on Node
+ * 20 and 22, unlike JSON.parse's source-text access (Node 21+).
+ */
 export function parseJsonObject(bytes: Buffer): Record<string, unknown> {
+  let text: string;
   try {
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    throw Problems.malformedJson('The webhook body is not valid UTF-8');
+  }
+  try {
+    const value = parseLossless(text, null, exactNumber);
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
     // fall through
   }
   throw Problems.malformedJson('The webhook body is not a JSON object');
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function exactNumber(text: string): number | string {
+  const value = Number(text);
+  if (Number.isSafeInteger(value) && /^-?\d+$/.test(text)) return value;
+  // A non-integer whose shortest representation is the text itself round-trips exactly (amounts like 120.5).
+  if (Number.isFinite(value) && !/^-?\d+$/.test(text) && String(value) === text) return value;
+  return text;
 }
 
 const deliveryKey = (platform: WebhookPlatform, storeId: string) => `WEBHOOK#${platform}#${storeId}`;
@@ -101,6 +138,9 @@ export interface ActionResult {
  * when the platform retries). Answers 200 with what was done.
  */
 export async function processDelivery(platform: WebhookPlatform, storeId: string, deliveryId: string | undefined, actions: WebhookAction[]): Promise<HttpResult> {
+  // A delivery missing what it must carry changes nothing (and is not remembered, so a corrected resend works).
+  const rejections = actions.flatMap((action) => (action.kind === 'reject' ? [{ pointer: action.pointer, detail: action.detail }] : []));
+  if (rejections.length > 0) throw Problems.validation(rejections);
   if (deliveryId && (await alreadyDelivered(platform, storeId, deliveryId))) {
     return { status: 200, body: { received: true, duplicate: true, results: [] } };
   }
@@ -119,6 +159,8 @@ async function runAction(storeId: string, action: WebhookAction, at: Date): Prom
   switch (action.kind) {
     case 'ignore':
       return { action: 'ignore', outcome: action.note };
+    case 'reject':
+      return { action: 'reject', outcome: `${action.pointer} ${action.detail}` };
     case 'erase': {
       await webhookContext().customers().requestErasure({ requestId: randomUUID(), customerId: action.customerId, requestedBy: `storefront:${storeId} (shopify customers/redact)`, requestedAt: at.toISOString() });
       return { action: 'erase', outcome: 'erasure requested' };

@@ -1,8 +1,7 @@
-import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import { verifyWooCommerce } from './domain/signatures';
 import { wooCommerceActions } from './domain/woocommerce';
-import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, storeIdOf, webhookContext } from './webhook.runtime';
+import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, storeIdOf, webhookContext } from './webhook.runtime';
 
 webhookContext();
 
@@ -18,7 +17,7 @@ export const handler = httpHandler({ service: SERVICE }, async ({ event }) => {
     return { status: 200, body: { received: true, ping: true } };
   }
   if (!verifyWooCommerce(body, event.headers['x-wc-webhook-signature'], await secretFor(storeId, 'woocommerce'))) {
-    throw Problems.unauthorized('The X-WC-Webhook-Signature does not match this store\'s secret');
+    throw signatureRejected('woocommerce');
   }
   const topic = event.headers['x-wc-webhook-topic'] ?? '';
   return processDelivery('woocommerce', storeId, event.headers['x-wc-webhook-delivery-id'], wooCommerceActions(topic, parseJsonObject(body)));

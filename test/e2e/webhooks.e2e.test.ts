@@ -50,8 +50,8 @@ describe('Shopify', () => {
   it('turns a signed orders/paid into a purchase whose points appear', async () => {
     const delivered = await deliver('/v1/webhooks/shopify/hooks', body, headers(body, 'delivery-1'));
     expect(delivered.status).toBe(200);
-    expect(delivered.body.results).toEqual([{ action: 'purchase', orderId: '5550001', outcome: 'created' }]);
-    expect((await purchaseOf('5550001')).body).toMatchObject({ customerId: '777001', email: 'shopper@example.com', amountMinor: 12000, referralCode: 'FRIEND10', channel: 'shopify' });
+    expect(delivered.body.results).toEqual([{ action: 'purchase', orderId: 'shopify:5550001', outcome: 'created' }]);
+    expect((await purchaseOf('shopify:5550001')).body).toMatchObject({ customerId: '777001', email: 'shopper@example.com', amountMinor: 12000, referralCode: 'FRIEND10', channel: 'shopify' });
     await eventually(async () => {
       const loyalty = await api(runtime.url, 'GET', '/v1/customers/777001/loyalty', { headers: { 'x-api-key': key } });
       return (loyalty.body.pending as number) > 0 ? loyalty : undefined;
@@ -63,7 +63,7 @@ describe('Shopify', () => {
     const delivered = await deliver('/v1/webhooks/shopify/hooks', tampered, { ...headers(body, 'delivery-2') });
     expect(delivered.status).toBe(401);
     expect(delivered.body.type).toBe('urn:loyalty-loop:problem:unauthorized');
-    expect((await purchaseOf('5550009')).status).toBe(404);
+    expect((await purchaseOf('shopify:5550009')).status).toBe(404);
   });
 
   it('deduplicates on the delivery id, acknowledges unhandled topics, and refunds on refunds/create', async () => {
@@ -74,11 +74,52 @@ describe('Shopify', () => {
     expect(ignored.status).toBe(200);
     const refund = JSON.stringify({ id: 9001, order_id: 5550001, transactions: [{ kind: 'refund', status: 'success', amount: '20.00' }] });
     const refunded = await deliver('/v1/webhooks/shopify/hooks', refund, { ...headers(refund, 'delivery-4'), 'x-shopify-topic': 'refunds/create' });
-    expect(refunded.body.results).toEqual([{ action: 'refund', orderId: '5550001', outcome: 'created' }]);
-    expect((await purchaseOf('5550001')).body).toMatchObject({ refundedAmountMinor: 2000 });
+    expect(refunded.body.results).toEqual([{ action: 'refund', orderId: 'shopify:5550001', outcome: 'created' }]);
+    expect((await purchaseOf('shopify:5550001')).body).toMatchObject({ refundedAmountMinor: 2000 });
     const cancel = JSON.stringify({ id: 5550001, cancel_reason: 'customer' });
     await deliver('/v1/webhooks/shopify/hooks', cancel, { ...headers(cancel, 'delivery-5'), 'x-shopify-topic': 'orders/cancelled' });
-    expect((await purchaseOf('5550001')).body).toMatchObject({ refundedAmountMinor: 12000 });
+    expect((await purchaseOf('shopify:5550001')).body).toMatchObject({ refundedAmountMinor: 12000 });
+  });
+});
+
+describe('Shopify ids and errors (issue 7.2)', () => {
+  const shopify = (payload: string, deliveryId: string, topic = 'orders/paid') =>
+    deliver('/v1/webhooks/shopify/hooks', payload, { 'x-shopify-topic': topic, 'x-shopify-hmac-sha256': signShopify(payload, SHOPIFY_SECRET), 'x-shopify-webhook-id': deliveryId });
+  // Written as text: a JavaScript number literal would already be rounded.
+  const order = (id: string, customerId: string) => `{"id":${id},"email":"big@example.com","currency":"USD","total_price":"10.00","customer":{"id":${customerId}},"line_items":[]}`;
+
+  it('records two orders whose ids above 2^53 differ only in the last digit as two purchases of two customers', async () => {
+    const first = await shopify(order('820982911946154508', '115310627314723954'), 'big-1');
+    const second = await shopify(order('820982911946154509', '115310627314723955'), 'big-2');
+    expect(first.body.results).toEqual([{ action: 'purchase', orderId: 'shopify:820982911946154508', outcome: 'created' }]);
+    expect(second.body.results).toEqual([{ action: 'purchase', orderId: 'shopify:820982911946154509', outcome: 'created' }]);
+    expect((await purchaseOf('shopify:820982911946154508')).body).toMatchObject({ orderId: 'shopify:820982911946154508', customerId: '115310627314723954' });
+    expect((await purchaseOf('shopify:820982911946154509')).body).toMatchObject({ orderId: 'shopify:820982911946154509', customerId: '115310627314723955' });
+  });
+
+  it('rejects an order without an id with 400 naming the field, and records nothing', async () => {
+    const response = await shopify('{"id":null,"email":"nul@example.com","currency":"USD","total_price":"10.00","customer":{"id":4242}}', 'null-id');
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ pointer: '/id', detail: 'is required: the order id' }]);
+    const purchases = await api(runtime.url, 'GET', '/v1/customers/4242/purchases', { headers: { 'x-api-key': key } });
+    expect(purchases.body.items).toEqual([]);
+  });
+
+  it('keeps a WooCommerce order 6002 and a Shopify order 6002 of one store apart', async () => {
+    const shopifyOrder = '{"id":6002,"email":"six@example.com","currency":"USD","total_price":"10.00","customer":{"id":6002}}';
+    expect((await shopify(shopifyOrder, 'six-shopify')).status).toBe(200);
+    const woo = JSON.stringify({ id: 6002, status: 'processing', date_paid_gmt: '2026-11-01T10:00:00', currency: 'USD', total: '20.00', customer_id: 6002 });
+    expect((await deliver('/v1/webhooks/woocommerce/hooks', woo, { 'x-wc-webhook-topic': 'order.created', 'x-wc-webhook-signature': signShopify(woo, WOO_SECRET), 'x-wc-webhook-delivery-id': 'six-woo' })).status).toBe(200);
+    expect((await purchaseOf('shopify:6002')).body).toMatchObject({ amountMinor: 1000 });
+    expect((await purchaseOf('woocommerce:6002')).body).toMatchObject({ amountMinor: 2000 });
+  });
+
+  it('answers a store without a secret exactly like a wrong signature', async () => {
+    const payload = order('1', '1');
+    const wrong = await deliver('/v1/webhooks/shopify/hooks', payload, { 'x-shopify-topic': 'orders/paid', 'x-shopify-hmac-sha256': signShopify(payload, 'not-the-secret'), 'x-shopify-webhook-id': 'w-1' });
+    const noSecret = await deliver('/v1/webhooks/shopify/no-secret-store', payload, { 'x-shopify-topic': 'orders/paid', 'x-shopify-hmac-sha256': signShopify(payload, SHOPIFY_SECRET), 'x-shopify-webhook-id': 'w-2' });
+    expect(wrong.status).toBe(401);
+    expect(noSecret).toEqual(wrong);
   });
 });
 
@@ -93,15 +134,15 @@ describe('Stripe', () => {
   it('records a paid checkout session for a guest by email, and refunds the newly refunded amount', async () => {
     const body = session('1');
     const delivered = await deliver('/v1/webhooks/stripe/hooks', body, { 'stripe-signature': signStripe(body, STRIPE_SECRET, Math.floor(Date.now() / 1000)) });
-    expect(delivered.body.results).toEqual([{ action: 'purchase', orderId: 'pi_1', outcome: 'created' }]);
-    expect((await purchaseOf('pi_1')).body).toMatchObject({ customerId: 'guest@example.com', amountMinor: 4999, currency: 'EUR' });
+    expect(delivered.body.results).toEqual([{ action: 'purchase', orderId: 'stripe:pi_1', outcome: 'created' }]);
+    expect((await purchaseOf('stripe:pi_1')).body).toMatchObject({ customerId: 'guest@example.com', amountMinor: 4999, currency: 'EUR' });
     const charge = (refunded: number, id: string) =>
       JSON.stringify({ id, type: 'charge.refunded', data: { object: { id: 'ch_1', object: 'charge', payment_intent: 'pi_1', amount: 4999, amount_refunded: refunded, currency: 'eur' } } });
     for (const [refunded, id] of [[1000, 'evt_r1'], [1000, 'evt_r1_retry'], [4999, 'evt_r2']] as const) {
       const raw = charge(refunded, id);
       await deliver('/v1/webhooks/stripe/hooks', raw, { 'stripe-signature': signStripe(raw, STRIPE_SECRET, Math.floor(Date.now() / 1000)) });
     }
-    const purchase = await purchaseOf('pi_1');
+    const purchase = await purchaseOf('stripe:pi_1');
     expect(purchase.body).toMatchObject({ refundedAmountMinor: 4999 });
     expect((purchase.body.refunds as unknown[]).length).toBe(2);
   });
@@ -110,7 +151,7 @@ describe('Stripe', () => {
     const body = session('old');
     const delivered = await deliver('/v1/webhooks/stripe/hooks', body, { 'stripe-signature': signStripe(body, STRIPE_SECRET, Math.floor(Date.now() / 1000) - 301) });
     expect(delivered.status).toBe(401);
-    expect((await purchaseOf('pi_old')).status).toBe(404);
+    expect((await purchaseOf('stripe:pi_old')).status).toBe(404);
   });
 });
 
@@ -128,7 +169,7 @@ describe('WooCommerce', () => {
       'x-wc-webhook-delivery-id': 'wc-1',
     });
     expect(delivered.status).toBe(200);
-    expect((await purchaseOf('727')).body).toMatchObject({ customerId: 'john.doe@example.com', amountMinor: 2935, channel: 'woocommerce' });
+    expect((await purchaseOf('woocommerce:727')).body).toMatchObject({ customerId: 'john.doe@example.com', amountMinor: 2935, channel: 'woocommerce' });
     const unsigned = await deliver('/v1/webhooks/woocommerce/hooks', body, { 'x-wc-webhook-topic': 'order.created' });
     expect(unsigned.status).toBe(401);
   });

@@ -1,9 +1,11 @@
-import { customerIdentity, decimalText, isoTime, lineItemsOf, type WebhookAction } from './actions';
+import { addDecimals, customerIdentity, decimalText, idText, isoTime, lineItemsOf, platformOrderId, type WebhookAction } from './actions';
 
 /** Shopify REST webhook payloads (X-Shopify-Topic) mapped to actions. */
 export function shopifyActions(topic: string, payload: Record<string, unknown>): WebhookAction[] {
   switch (topic) {
     case 'orders/paid': {
+      const orderId = platformOrderId('shopify', payload.id);
+      if (!orderId) return [{ kind: 'reject', pointer: '/id', detail: 'is required: the order id' }];
       const customer = payload.customer as { id?: unknown; email?: unknown } | null | undefined;
       const identity = customerIdentity(customer?.id, payload.email ?? customer?.email);
       if (!identity) return [{ kind: 'ignore', note: 'order has neither a customer id nor an email: nothing to award' }];
@@ -14,7 +16,7 @@ export function shopifyActions(topic: string, payload: Record<string, unknown>):
       return [
         {
           kind: 'purchase',
-          orderId: String(payload.id),
+          orderId,
           ...identity,
           amount,
           currency: payload.currency,
@@ -26,15 +28,25 @@ export function shopifyActions(topic: string, payload: Record<string, unknown>):
       ];
     }
     case 'refunds/create': {
+      const orderId = platformOrderId('shopify', payload.order_id);
+      if (!orderId) return [{ kind: 'reject', pointer: '/order_id', detail: 'is required: the refunded order id' }];
+      const refundId = idText(payload.id);
+      if (!refundId) return [{ kind: 'reject', pointer: '/id', detail: 'is required: the refund id' }];
       const transactions = Array.isArray(payload.transactions) ? (payload.transactions as Record<string, unknown>[]) : [];
-      const refunded = transactions
+      // Exact decimal arithmetic: 0.10 + 0.20 is 0.30, not 0.30000000000000004.
+      const amounts = transactions
         .filter((transaction) => transaction.kind === 'refund' && (transaction.status === 'success' || transaction.status === undefined))
-        .reduce((sum, transaction) => sum + Math.round(Number(decimalText(transaction.amount) ?? 0) * 1e6), 0);
-      if (refunded <= 0) return [{ kind: 'ignore', note: 'refund moved no money (restock only)' }];
-      return [{ kind: 'refund', orderId: String(payload.order_id), refundId: `shopify-refund-${String(payload.id)}`, amount: String(refunded / 1e6), reason: typeof payload.note === 'string' ? payload.note.slice(0, 500) : 'Shopify refund' }];
+        .map((transaction) => decimalText(transaction.amount))
+        .filter((amount): amount is string => amount !== undefined && !amount.startsWith('-'));
+      const refunded = addDecimals(amounts);
+      if (!/[1-9]/.test(refunded)) return [{ kind: 'ignore', note: 'refund moved no money (restock only)' }];
+      return [{ kind: 'refund', orderId, refundId: `shopify-refund-${refundId}`, amount: refunded, reason: typeof payload.note === 'string' ? payload.note.slice(0, 500) : 'Shopify refund' }];
     }
-    case 'orders/cancelled':
-      return [{ kind: 'refund-remaining', orderId: String(payload.id), refundId: `shopify-cancel-${String(payload.id)}`, reason: `Order cancelled (${String(payload.cancel_reason ?? 'no reason given')})` }];
+    case 'orders/cancelled': {
+      const orderId = platformOrderId('shopify', payload.id);
+      if (!orderId) return [{ kind: 'reject', pointer: '/id', detail: 'is required: the order id' }];
+      return [{ kind: 'refund-remaining', orderId, refundId: `shopify-cancel-${orderId.slice('shopify:'.length)}`, reason: `Order cancelled (${String(payload.cancel_reason ?? 'no reason given')})` }];
+    }
     case 'customers/redact': {
       const customer = payload.customer as { id?: unknown; email?: unknown } | undefined;
       const identity = customerIdentity(customer?.id, customer?.email);

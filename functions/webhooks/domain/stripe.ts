@@ -1,6 +1,6 @@
 import { formatMinor } from '../../../shared/domain/money';
 import { currencyExponent } from '../../../shared/domain/currencies';
-import { customerIdentity, type WebhookAction } from './actions';
+import { customerIdentity, idText, platformOrderId, type WebhookAction } from './actions';
 
 /**
  * Stripe events mapped to actions. Orders are keyed by the PaymentIntent when there is one, so a later
@@ -18,10 +18,12 @@ export function stripeActions(event: Record<string, unknown>): WebhookAction[] {
       if (!currency || currencyExponent(currency) === undefined || !Number.isSafeInteger(object.amount_total) || (object.amount_total as number) <= 0) {
         return [{ kind: 'ignore', note: 'session has no usable amount_total and currency' }];
       }
+      const orderId = platformOrderId('stripe', idText(object.payment_intent) ?? object.id);
+      if (!orderId) return [{ kind: 'reject', pointer: '/data/object/id', detail: 'is required: the checkout session id' }];
       return [
         {
           kind: 'purchase',
-          orderId: String(object.payment_intent ?? object.id),
+          orderId,
           ...identity,
           amount: formatMinor(object.amount_total as number, currency),
           currency,
@@ -35,12 +37,15 @@ export function stripeActions(event: Record<string, unknown>): WebhookAction[] {
       const currency = typeof object.currency === 'string' ? object.currency.toUpperCase() : undefined;
       const refundedMinor = object.amount_refunded;
       if (!currency || !Number.isSafeInteger(refundedMinor) || (refundedMinor as number) <= 0) return [{ kind: 'ignore', note: 'charge has no refunded amount' }];
+      const chargeId = idText(object.id);
+      const orderId = platformOrderId('stripe', idText(object.payment_intent) ?? chargeId);
+      if (!orderId || !chargeId) return [{ kind: 'reject', pointer: '/data/object/id', detail: 'is required: the charge id' }];
       // The cumulative amount_refunded identifies this state of the charge; only the newly refunded part is new.
       return [
         {
           kind: 'refund-remaining',
-          orderId: String(object.payment_intent ?? object.id),
-          refundId: `stripe-${String(object.id)}-${String(refundedMinor)}`,
+          orderId,
+          refundId: `stripe-${chargeId}-${String(refundedMinor)}`,
           reason: `Stripe refund (total refunded ${formatMinor(refundedMinor as number, currency)} ${currency})`,
           upToMinor: refundedMinor as number,
         },

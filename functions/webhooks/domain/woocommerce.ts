@@ -1,11 +1,12 @@
-import { customerIdentity, decimalText, isoTime, lineItemsOf, type WebhookAction } from './actions';
+import { customerIdentity, decimalText, idText, isoTime, lineItemsOf, platformOrderId, type WebhookAction } from './actions';
 
 const PAID = new Set(['processing', 'completed']);
 
 /** WooCommerce REST v3 order webhooks (order.created / order.updated) mapped to actions. */
 export function wooCommerceActions(topic: string, order: Record<string, unknown>): WebhookAction[] {
   if (topic !== 'order.created' && topic !== 'order.updated') return [{ kind: 'ignore', note: `topic ${topic.slice(0, 64)} is not handled` }];
-  const orderId = String(order.id);
+  const orderId = platformOrderId('woocommerce', order.id);
+  if (!orderId) return [{ kind: 'reject', pointer: '/id', detail: 'is required: the order id' }];
   const actions: WebhookAction[] = [];
   const status = String(order.status);
   const paidAt = isoTime(order.date_paid_gmt, true) ?? isoTime(order.date_paid);
@@ -34,8 +35,10 @@ export function wooCommerceActions(topic: string, order: Record<string, unknown>
   for (const refund of refunds) {
     const amount = decimalText(refund.total)?.replace(/^-/, '');
     if (!amount || Number(amount) === 0) continue;
-    actions.push({ kind: 'refund', orderId, refundId: `woo-refund-${String(refund.id)}`, amount, ...(typeof refund.reason === 'string' && refund.reason ? { reason: refund.reason.slice(0, 500) } : {}) });
+    const refundId = idText(refund.id);
+    if (!refundId) return [{ kind: 'reject', pointer: '/refunds', detail: 'every refund needs its id' }];
+    actions.push({ kind: 'refund', orderId, refundId: `woo-refund-${refundId}`, amount, ...(typeof refund.reason === 'string' && refund.reason ? { reason: refund.reason.slice(0, 500) } : {}) });
   }
-  if (status === 'refunded') actions.push({ kind: 'refund-remaining', orderId, refundId: `woo-refunded-${orderId}`, reason: 'Order refunded' });
+  if (status === 'refunded') actions.push({ kind: 'refund-remaining', orderId, refundId: `woo-refunded-${orderId.slice('woocommerce:'.length)}`, reason: 'Order refunded' });
   return actions;
 }
