@@ -2,15 +2,16 @@ import { now } from '../../shared/clock';
 import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import { consumeCoupon } from './domain/use-cases';
-import { loyaltyRepository, SERVICE } from './loyalty.context';
+import { actorOf, loyaltyRepository, SERVICE } from './loyalty.context';
 import { couponParams } from './loyalty.schema';
 import { redemptionView } from './loyalty.views';
 
 loyaltyRepository();
 
 /** A storefront marks a coupon used, exactly once. */
-export const handler = httpHandler({ service: SERVICE, params: couponParams }, async ({ params }) => {
-  const result = await consumeCoupon(loyaltyRepository(), params.code, now().toISOString());
+export const handler = httpHandler({ service: SERVICE, params: couponParams }, async ({ params, principal }) => {
+  // A coupon works in every store of the merchant; the redemption records which one took it.
+  const result = await consumeCoupon(loyaltyRepository(), params.code, actorOf(principal), now().toISOString());
   switch (result.kind) {
     case 'used':
       return { status: 200, body: redemptionView(result.redemption) };

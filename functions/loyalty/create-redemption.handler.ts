@@ -24,10 +24,11 @@ export const handler = httpHandler({ service: SERVICE, body: redemptionBody, par
   switch (result.kind) {
     case 'created':
     case 'replayed':
-      // A retry with the same key gets the same response as the original, marked as a replay.
+      // A retry with the same key gets the original's status code and balance, marked as a replay — but the
+      // redemption as it is now: a cancelled or used one is never claimed to be active.
       return {
         status: 201,
-        body: { ...redemptionView({ ...result.redemption, status: 'active', usedAt: undefined, cancelledAt: undefined }), balance: result.balance },
+        body: { ...redemptionView(result.redemption), balance: result.balance },
         headers: {
           location: `/v1/redemptions/${result.redemption.redemptionId}`,
           ...(result.kind === 'replayed' ? { 'idempotent-replayed': 'true' } : {}),

@@ -6,6 +6,7 @@ import { ledgerEntryView } from './loyalty.views';
 
 loyaltyRepository();
 
-export const handler = httpHandler({ service: SERVICE, params: customerParams }, async ({ params, query }) =>
-  pagedListing(query, (page) => loyaltyRepository().ledger(params.customerId, page.limit, page.cursor), ledgerEntryView),
-);
+export const handler = httpHandler({ service: SERVICE, params: customerParams }, async ({ params, query, principal }) => {
+  const viewer = principal.kind === 'storefront' ? { storeId: principal.storeId } : {};
+  return pagedListing(query, (page) => loyaltyRepository().ledger(params.customerId, page.limit, page.cursor), (entry) => ledgerEntryView(entry, viewer));
+});

@@ -358,7 +358,14 @@ export class LoyaltyRepository implements LoyaltyStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { pk: `COUPON#${redemption.couponCode}`, sk: 'COUPON', redemptionId: redemption.redemptionId, customerId: redemption.customerId, status: redemption.status },
+        Item: {
+          pk: `COUPON#${redemption.couponCode}`,
+          sk: 'COUPON',
+          redemptionId: redemption.redemptionId,
+          customerId: redemption.customerId,
+          status: redemption.status,
+          ...(redemption.usedBy ? { usedBy: redemption.usedBy } : {}),
+        },
         ConditionExpression: condition === 'create' ? 'attribute_not_exists(pk)' : '#status = :status',
         ...(condition === 'create' ? {} : { ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':status': condition.status } }),
       },
@@ -376,8 +383,8 @@ export class LoyaltyRepository implements LoyaltyStore {
   }
 
   /** Marks a coupon and its redemption used, once. */
-  async consumeCoupon(redemption: Redemption, usedAt: string): Promise<'used' | 'not-active'> {
-    const used: Redemption = { ...redemption, status: 'used', usedAt };
+  async consumeCoupon(redemption: Redemption, usedAt: string, usedBy: string): Promise<'used' | 'not-active'> {
+    const used: Redemption = { ...redemption, status: 'used', usedAt, usedBy };
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: [this.couponPut(used, { status: 'active' }), this.redemptionPut(used, { status: 'active' })] }));
       return 'used';

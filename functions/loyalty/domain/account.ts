@@ -36,6 +36,13 @@ export interface Account {
 export type LedgerType = 'earn' | 'bonus' | 'reverse' | 'release' | 'expire' | 'redeem' | 'redeem-cancel' | 'adjust';
 export type SourceKind = 'order' | 'refund' | 'lot' | 'redemption' | 'rule' | 'marketer';
 
+/** What an entry or lot came from; `storeId` names the store whose order it concerns (one merchant, many stores). */
+export interface LedgerSource {
+  readonly kind: SourceKind;
+  readonly id: string;
+  readonly storeId?: string;
+}
+
 export interface LedgerEntry {
   readonly customerId: string;
   readonly seq: number;
@@ -46,7 +53,7 @@ export interface LedgerEntry {
   readonly availableDelta: number;
   readonly pendingDelta: number;
   readonly reason: string;
-  readonly source: { kind: SourceKind; id: string };
+  readonly source: LedgerSource;
   readonly balanceAfter: { available: number; pending: number };
   readonly createdAt: string;
   readonly programVersion?: number;
@@ -66,7 +73,7 @@ export interface Lot {
   readonly end?: number;
   readonly expiresAt?: string;
   readonly reminded?: boolean;
-  readonly source: { kind: SourceKind; id: string };
+  readonly source: LedgerSource;
 }
 
 export function newAccount(customerId: string): Account {

@@ -68,7 +68,7 @@ export function planEarn(
       availableDelta: 0,
       pendingDelta: 0,
       reason: `Purchase ${purchase.orderId}: no loyalty program is configured, so it earned nothing`,
-      source: { kind: 'order', id: `${purchase.storeId}:${purchase.orderId}` },
+      source: { kind: 'order', id: `${purchase.storeId}:${purchase.orderId}`, storeId: purchase.storeId },
     });
     result.earn = {
       record: { customerId: purchase.customerId, storeId: purchase.storeId, orderId: purchase.orderId, points: 0, reversed: 0, lotId, purchaseAmountMinor: purchase.amountMinor, baseAmountMinor: 0, appliedRefunds: [], explanation: [] },
@@ -90,7 +90,7 @@ export function planEarn(
   const earnedPoints = award.points - bonusPoints;
   const immediate = program.pendingDays === 0;
   const availableAt = immediate ? now : addDays(now, program.pendingDays);
-  const source = { kind: 'order' as const, id: `${purchase.storeId}:${purchase.orderId}` };
+  const source = { kind: 'order' as const, id: `${purchase.storeId}:${purchase.orderId}`, storeId: purchase.storeId };
 
   const earnEntry = result.change.entry({
     type: 'earn',
@@ -110,7 +110,7 @@ export function planEarn(
       availableDelta: immediate ? bonusPoints : 0,
       pendingDelta: immediate ? 0 : bonusPoints,
       reason: award.explanation.filter((step) => step.step === 'bonus').map((step) => step.description).join(', '),
-      source: { kind: 'rule', id: `${purchase.storeId}:${purchase.orderId}` },
+      source: { kind: 'rule', id: `${purchase.storeId}:${purchase.orderId}`, storeId: purchase.storeId },
       programVersion: program.version,
     });
   }
@@ -231,7 +231,7 @@ export function planReversal(
     reason:
       `Refund ${refund.refundId} of purchase ${earn.orderId}` +
       (unrecoverable > 0 ? ` (${unrecoverable} points already spent could not be reversed)` : ''),
-    source: { kind: 'refund', id: `${earn.storeId}:${earn.orderId}:${refund.refundId}` },
+    source: { kind: 'refund', id: `${earn.storeId}:${earn.orderId}:${refund.refundId}`, storeId: earn.storeId },
   });
   result.change.update({
     reversed: result.change.account.reversed + fromPending + fromAvailable,
@@ -280,7 +280,7 @@ export function planRelease(account: Account, lot: Lot, program: Program | undef
     availableDelta: lot.points,
     pendingDelta: -lot.points,
     reason: `Points of ${describeSource(lot)} are now available`,
-    source: { kind: 'lot', id: lot.lotId },
+    source: lotSource(lot),
   });
   result.lotPuts.push({ ...lot, status: 'available', ...range, pendingUntil: undefined });
   announce(result, entry, PointsReleased, {
@@ -308,7 +308,7 @@ export function planExpiry(account: Account, lot: Lot, now: string): Plan {
       availableDelta: -amount,
       pendingDelta: 0,
       reason: `Points of ${describeSource(lot)} expired`,
-      source: { kind: 'lot', id: lot.lotId },
+      source: lotSource(lot),
     });
     result.change.update({ expired: result.change.account.expired + amount });
     announce(result, entry, PointsExpired, { customerId: account.customerId, entryId: entry.entryId, points: amount, lotId: lot.lotId, balance: balance(entry) });
@@ -459,4 +459,9 @@ function describeSource(lot: Lot): string {
     default:
       return lot.lotId;
   }
+}
+
+/** A lot's entries concern the store of the order the lot came from, if any. */
+function lotSource(lot: Lot): LedgerEntry['source'] {
+  return { kind: 'lot', id: lot.lotId, ...(lot.source.storeId === undefined ? {} : { storeId: lot.source.storeId }) };
 }

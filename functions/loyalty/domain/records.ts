@@ -55,4 +55,6 @@ export interface Redemption {
   readonly usedAt?: string;
   readonly cancelledAt?: string;
   readonly requestedBy: string;
+  /** Who marked the coupon used (`storefront:<storeId>`): coupons work in every store of the merchant. */
+  readonly usedBy?: string;
 }

@@ -32,5 +32,5 @@ export interface LoyaltyStore {
   couponPut(redemption: Redemption, condition: 'create' | { status: Redemption['status'] }): ExtraItem;
   getRedemption(redemptionId: string): Promise<Redemption | undefined>;
   getCoupon(code: string): Promise<{ redemptionId: string; status: Redemption['status'] } | undefined>;
-  consumeCoupon(redemption: Redemption, usedAt: string): Promise<'used' | 'not-active'>;
+  consumeCoupon(redemption: Redemption, usedAt: string, usedBy: string): Promise<'used' | 'not-active'>;
 }

@@ -420,13 +420,16 @@ export async function redeemReward(
   const fingerprint = fingerprintOf({ customerId: request.customerId, rewardId: request.rewardId });
   const redemptionId = randomUUID();
   const couponCode = newCouponCode();
+  // Keys are the caller's own: a key store A used never replays to store B (or to the customer) as theirs.
+  const markerKey = `${request.requestedBy}#${request.idempotencyKey}`;
   return retrying(`redemption ${request.idempotencyKey}`, async () => {
-    const previous = await store.getMarker(request.customerId, 'IDEMP', request.idempotencyKey);
+    const previous = await callerMarker(store, request.customerId, markerKey, request.idempotencyKey, request.requestedBy);
     if (previous) {
-      if (previous.fingerprint !== fingerprint) return { kind: 'idempotency-mismatch' } as const;
-      const redemption = await store.getRedemption(previous.redemptionId as string);
+      if (previous.marker.fingerprint !== fingerprint) return { kind: 'idempotency-mismatch' } as const;
+      // The redemption as it is now (a replay must not claim a cancelled or used redemption is still active).
+      const redemption = previous.redemption ?? (await store.getRedemption(previous.marker.redemptionId as string));
       if (!redemption) return 'retry';
-      return { kind: 'replayed', redemption, balance: previous.balance as { available: number; pending: number } } as const;
+      return { kind: 'replayed', redemption, balance: previous.marker.balance as { available: number; pending: number } } as const;
     }
     const [account, program, reward] = await Promise.all([store.getAccount(request.customerId), store.getProgram(), store.getReward(request.rewardId)]);
     if (!reward) return { kind: 'unknown-reward' } as const;
@@ -453,7 +456,7 @@ export async function redeemReward(
     if ('kind' in plan) return { kind: 'insufficient-points', available: plan.available, cost: reward.costPoints } as const;
     const entry = plan.change.entries[0] as NonNullable<(typeof plan.change.entries)[0]>;
     const extras = [
-      store.markerItem(request.customerId, 'IDEMP', request.idempotencyKey, { fingerprint, redemptionId, balance: entry.balanceAfter, at: now }),
+      store.markerItem(request.customerId, 'IDEMP', markerKey, { fingerprint, redemptionId, balance: entry.balanceAfter, by: request.requestedBy, at: now }),
       store.redemptionPut(redemption, 'create'),
       store.couponPut(redemption, 'create'),
       ...(reward.stock !== undefined ? [store.stockDecrement(reward.rewardId)] : []),
@@ -463,6 +466,19 @@ export async function redeemReward(
     if (outcome.kind === 'extra-failed' && outcome.index === 3) return { kind: 'out-of-stock' } as const;
     return 'retry';
   });
+}
+
+/**
+ * The caller's marker for an Idempotency-Key. Markers written before keys were scoped by caller (`IDEMP#<key>`)
+ * still replay, but only to the caller whose redemption they made.
+ */
+async function callerMarker(store: Store, customerId: string, markerKey: string, idempotencyKey: string, caller: string): Promise<{ marker: Record<string, unknown>; redemption?: Redemption } | undefined> {
+  const scoped = await store.getMarker(customerId, 'IDEMP', markerKey);
+  if (scoped) return { marker: scoped };
+  const legacy = await store.getMarker(customerId, 'IDEMP', idempotencyKey);
+  if (!legacy || legacy.by !== undefined) return undefined;
+  const redemption = await store.getRedemption(legacy.redemptionId as string);
+  return redemption && redemption.requestedBy === caller ? { marker: legacy, redemption } : undefined;
 }
 
 export type CancelResult = { kind: 'cancelled'; redemption: Redemption; balance: { available: number; pending: number } } | { kind: 'not-found' } | { kind: 'not-active'; status: string } | { kind: 'forbidden' };
@@ -496,14 +512,14 @@ export async function cancelRedemption(
 
 export type ConsumeResult = { kind: 'used'; redemption: Redemption } | { kind: 'not-found' } | { kind: 'not-active'; status: string };
 
-export async function consumeCoupon(store: Store, code: string, now: string): Promise<ConsumeResult> {
+export async function consumeCoupon(store: Store, code: string, usedBy: string, now: string): Promise<ConsumeResult> {
   const coupon = await store.getCoupon(code);
   if (!coupon) return { kind: 'not-found' };
   const redemption = await store.getRedemption(coupon.redemptionId);
   if (!redemption) return { kind: 'not-found' };
   if (redemption.status !== 'active') return { kind: 'not-active', status: redemption.status };
-  const outcome = await store.consumeCoupon(redemption, now);
-  if (outcome === 'used') return { kind: 'used', redemption: { ...redemption, status: 'used', usedAt: now } };
+  const outcome = await store.consumeCoupon(redemption, now, usedBy);
+  if (outcome === 'used') return { kind: 'used', redemption: { ...redemption, status: 'used', usedAt: now, usedBy } };
   const latest = await store.getRedemption(coupon.redemptionId);
   return { kind: 'not-active', status: latest?.status ?? 'unknown' };
 }
