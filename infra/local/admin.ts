@@ -1,3 +1,4 @@
+import { requestUrl } from './request-target';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { LocalEventBus } from './event-bus';
@@ -35,7 +36,7 @@ export class LocalAdmin {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request);
     const method = request.method ?? 'GET';
     const path = url.pathname;
     try {

@@ -49,8 +49,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     String(options.port),
     ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
   ];
-  // The watchdog: java in the background; when our end of stdin closes (we exit, however we exit), kill it.
-  const script = 'java "$@" & child=$!; trap \'kill $child 2>/dev/null\' EXIT TERM INT; cat >/dev/null; kill $child 2>/dev/null; wait $child';
+  // The watchdog: java in the background; when our end of stdin closes (we exit, however we exit), kill it. It
+  // waits on java, not on stdin, so when java dies by itself the watchdog exits too and we notice (the runtime
+  // then stops instead of lingering half-alive against a dead database).
+  // (stdin is kept on fd 3: a non-interactive shell gives background jobs /dev/null as their stdin.)
+  const script = 'exec 3<&0; java "$@" & child=$!; (cat <&3 >/dev/null; kill $child 2>/dev/null) & trap \'kill $child 2>/dev/null\' EXIT TERM INT; wait $child';
   const child = spawn('sh', ['-c', script, 'dynamodb-local', ...javaArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));

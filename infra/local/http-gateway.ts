@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { LruCache } from './lru-cache';
+import { requestUrl } from './request-target';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
@@ -35,20 +37,24 @@ export interface GatewayOptions {
 }
 
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** How many API keys' authorizer answers the local gateway keeps (least recently used first out). */
+export const AUTHORIZER_CACHE_ENTRIES = 5_000;
 
 export class HttpGateway {
   private readonly match: ReturnType<typeof compileRoutes<GatewayRoute>>;
-  private readonly authorizerCache = new Map<string, { result: AuthorizerResult; expiresAt: number }>();
+  /** Cached authorizer answers per API key, bounded (see AUTHORIZER_CACHE_ENTRIES). */
+  private readonly authorizerCache: LruCache<AuthorizerResult>;
   private jwks: ReturnType<typeof createLocalJWKSet> | undefined;
 
   constructor(private readonly options: GatewayOptions) {
+    this.authorizerCache = new LruCache(AUTHORIZER_CACHE_ENTRIES, options.apiKeyCacheSeconds * 1000);
     this.match = compileRoutes(options.routes);
   }
 
   async handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
     const started = performance.now();
     const requestId = randomUUID();
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request);
     const method = (request.method ?? 'GET').toUpperCase();
     const rawPath = url.pathname;
     const found = this.match(method, rawPath);
@@ -124,9 +130,9 @@ export class HttpGateway {
         const apiKey = event.headers['x-api-key'];
         if (!apiKey) return { status: 401 };
         const cached = this.authorizerCache.get(apiKey);
-        if (cached && cached.expiresAt > Date.now()) return authorizerOutcome(cached.result);
+        if (cached) return authorizerOutcome(cached);
         const result = await this.invokeAuthorizer(event, [apiKey]);
-        if (this.options.apiKeyCacheSeconds > 0) this.authorizerCache.set(apiKey, { result, expiresAt: Date.now() + this.options.apiKeyCacheSeconds * 1000 });
+        if (this.options.apiKeyCacheSeconds > 0) this.authorizerCache.set(apiKey, result);
         return authorizerOutcome(result);
       }
       case 'credentials':

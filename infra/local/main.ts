@@ -14,8 +14,12 @@ const { values } = parseArgs({
     'in-memory': { type: 'boolean', default: false },
     'data-dir': { type: 'string', default: '.data' },
     quiet: { type: 'boolean', default: false },
+    'allow-non-loopback-admin': { type: 'boolean', default: false },
   },
 });
+
+/** Stopping never takes longer than this, whatever is stuck (a dead DynamoDB Local, a handler mid-retry). */
+const STOP_DEADLINE_MS = 8_000;
 
 const port = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -36,20 +40,42 @@ async function main(): Promise<void> {
     root,
     seedDemo: true,
     corsOrigins: parseOrigins(process.env.CORS_ORIGINS),
+    allowNonLoopbackAdmin: values['allow-non-loopback-admin'] === true,
   });
 
   if (!values.quiet) printWelcome(runtime.url, runtime.demo);
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping) {
+      // A second Ctrl-C (or SIGTERM) means now.
+      if (reason.startsWith('SIG')) {
+        runtimeLog('WARN', 'runtime', 'second signal: exiting now', { signal: reason });
+        process.exit(exitCode || 1);
+      }
+      return;
+    }
     stopping = true;
-    runtimeLog('INFO', 'runtime', 'stopping', { signal });
+    runtimeLog('INFO', 'runtime', 'stopping', { reason });
+    // However the stop goes, the process ends: closing stdin's pipe also stops DynamoDB Local's watchdog.
+    setTimeout(() => {
+      runtimeLog('ERROR', 'runtime', `stopping took longer than ${STOP_DEADLINE_MS / 1000} s: exiting now`);
+      process.exit(exitCode || 1);
+    }, STOP_DEADLINE_MS).unref();
     await runtime.stop();
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // Without DynamoDB Local nothing works: a runtime that lingers half-alive would only hide that.
+  void runtime.dynamoDbExited.then(() => {
+    // A signal to the whole process group reaches DynamoDB Local's watchdog too: give our own handler a moment.
+    setTimeout(() => {
+      if (stopping) return;
+      runtimeLog('ERROR', 'runtime', 'DynamoDB Local exited unexpectedly: stopping the runtime');
+      void shutdown('dynamodb-local-exited', 1);
+    }, 250);
+  });
 }
 
 function printWelcome(url: string, demo: Awaited<ReturnType<typeof startRuntime>>['demo']): void {

@@ -1,3 +1,4 @@
+import { requestUrl } from './request-target';
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -40,6 +41,34 @@ export interface RuntimeOptions {
   readonly seedDemo: boolean;
   /** Browser origins allowed by CORS (none: no CORS headers). */
   readonly corsOrigins: string[];
+  /**
+   * `/_local/*` mints marketer tokens and moves the clock: it is only for this machine. On a host that is not a
+   * loopback address the runtime refuses to start unless this is set (and then warns loudly).
+   */
+  readonly allowNonLoopbackAdmin?: boolean;
+}
+
+export class UnsafeHostError extends Error {}
+
+/**
+ * Checked before anything starts: on a non-loopback host the runtime refuses (UnsafeHostError) unless allowed, and
+ * then returns the warning to log.
+ */
+export function adminExposureWarning(host: string, allowed: boolean): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  if (!allowed) {
+    throw new UnsafeHostError(
+      `HOST=${host} is not a loopback address, and the local runtime's /_local/* routes mint marketer tokens for anyone who can reach them. ` +
+        'Use HOST=127.0.0.1, or start with --allow-non-loopback-admin if this network is yours alone.',
+    );
+  }
+  return `UNSAFE: /_local/* (token minting, test clock) is reachable on ${host}; anyone on this network can act as a marketer`;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
 export const LOCAL_STAGE = 'local';
@@ -51,11 +80,15 @@ export interface RunningRuntime {
   readonly eventBridgeEndpoint: string;
   readonly dynamoDbEndpoint: string;
   readonly demo?: DemoCredentials & { firstStart: boolean };
+  /** Settles if DynamoDB Local exits by itself (it was killed or crashed) while the runtime runs. */
+  readonly dynamoDbExited: Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const started = Date.now();
+  const warning = adminExposureWarning(options.host, options.allowNonLoopbackAdmin === true);
+  if (warning) runtimeLog('WARN', 'runtime', warning, { host: options.host });
   const url = `http://${options.host}:${options.port}`;
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 
@@ -179,6 +212,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       eventBridgeEndpoint,
       dynamoDbEndpoint: dynamo.endpoint,
       demo,
+      dynamoDbExited: new Promise<void>((resolve) => {
+        if (dynamo.process.exitCode !== null || dynamo.process.signalCode !== null) resolve();
+        else dynamo.process.once('exit', () => resolve());
+      }),
       stop: () => (stopping ??= stopAll(stoppers)),
     };
   } catch (error) {
@@ -268,7 +305,7 @@ async function serveApi(gateway: HttpGateway, admin: LocalAdmin, request: Incomi
       response.end('{"message":"Request Entity Too Large"}');
       return;
     }
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const path = requestUrl(request).pathname;
     if (path.startsWith('/_local/') || path === '/.well-known/jwks.json' || path === '/.well-known/openid-configuration') {
       await admin.handle(request, response, body);
       return;

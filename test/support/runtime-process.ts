@@ -22,7 +22,17 @@ export interface RuntimeProcess {
   cli(...args: string[]): Promise<string>;
 }
 
-export async function startRuntimeProcess(options: { dataDir?: string; ports?: RuntimeProcess['ports']; welcome?: boolean } = {}): Promise<RuntimeProcess> {
+export async function startRuntimeProcess(
+  options: {
+    dataDir?: string;
+    ports?: RuntimeProcess['ports'];
+    welcome?: boolean;
+    /** Its own process group (pgid = the child's pid), as a terminal or a supervisor starts it. */
+    detached?: boolean;
+    extraArgs?: string[];
+    env?: Record<string, string>;
+  } = {},
+): Promise<RuntimeProcess> {
   const ports = options.ports ?? { api: await freePort(), dynamodb: await freePort(), eventbridge: await freePort() };
   const env = {
     ...process.env,
@@ -34,10 +44,11 @@ export async function startRuntimeProcess(options: { dataDir?: string; ports?: R
     LOG_LEVEL: process.env.TEST_LOGS ? 'INFO' : 'WARN',
     LOCAL_LOG_LEVEL: process.env.TEST_LOGS ? 'INFO' : 'WARN',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...options.env,
   };
   delete (env as Record<string, string | undefined>).NODE_OPTIONS;
-  const args = ['--import', 'tsx', 'infra/local/main.ts', ...(options.welcome ? [] : ['--quiet']), ...(options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory'])];
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['--import', 'tsx', 'infra/local/main.ts', ...(options.welcome ? [] : ['--quiet']), ...(options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory']), ...(options.extraArgs ?? [])];
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached === true });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
