@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An event contract: the single owner of an event's source, detail-type, version and payload schema.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './contract';
 
 /** A customer's personal data must be erased everywhere (GDPR right to erasure). Every service handles it. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './contract';
 
 /** Points will expire soon: a reminder for the customer. */

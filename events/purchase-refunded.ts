@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './contract';
 
 /** A storefront refunded (part of) a purchase. Emitted once per store, order and refund id. */

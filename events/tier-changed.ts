@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent } from './contract';
 
 /** A customer's tier changed (upgrade on qualifying spend, or downgrade on review). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { identifier } from '../../shared/domain/identifiers';
 import { isKnownCurrency } from '../../shared/domain/currencies';
 

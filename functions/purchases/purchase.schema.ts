@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { identifier } from '../../shared/domain/identifiers';
 import { describeAmountFailure, parseMajorAmount } from '../../shared/domain/money';
 import { isKnownCurrency } from '../../shared/domain/currencies';

@@ -1,6 +1,6 @@
 import { requestUrl } from './request-target';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LocalEventBus } from './event-bus';
 import type { LocalIssuer } from './issuer';
 import type { Journal } from './journal';

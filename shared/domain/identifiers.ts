@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Identifiers chosen by storefronts (order, customer, refund ids). They appear in URL paths and in

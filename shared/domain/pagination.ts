@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Cursors are opaque to clients: base64url JSON of the store's last evaluated key. */
 export function encodeCursor(lastEvaluatedKey: Record<string, unknown> | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EventContract, EventDetail, EventEnvelope } from '../../events/contract';
 import { createLogger, maskEmail } from '../logger';
 

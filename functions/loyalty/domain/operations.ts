@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { PointsAdjusted } from '../../../events/points-adjusted';
 import { PointsEarned } from '../../../events/points-earned';
 import { PointsExpired } from '../../../events/points-expired';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { currencyExponent, isKnownCurrency } from '../../../shared/domain/currencies';
 import { describeAmountFailure, parseMajorAmount } from '../../../shared/domain/money';
 
