@@ -1,4 +1,4 @@
-import { CustomerErased } from './customer-erased';
+import { CustomerErased, CustomerErasedV1 } from './customer-erased';
 import { CustomerErasureRequested } from './customer-erasure-requested';
 import { PointsAdjusted } from './points-adjusted';
 import { PointsEarned } from './points-earned';
@@ -14,6 +14,7 @@ import { TierChanged } from './tier-changed';
 
 export {
   CustomerErased,
+  CustomerErasedV1,
   CustomerErasureRequested,
   PointsAdjusted,
   PointsEarned,
@@ -28,20 +29,3 @@ export {
   TierChanged,
 };
 export type { EventContract, EventDetail, EventEnvelope, EventPattern } from './contract';
-
-/** Every contract, for catalogue checks (unique detail-types, valid examples). */
-export const allEvents = [
-  PurchaseRecorded,
-  PurchaseRefunded,
-  PointsEarned,
-  PointsReversed,
-  PointsReleased,
-  PointsExpired,
-  PointsExpiringSoon,
-  PointsAdjusted,
-  RewardRedeemed,
-  RedemptionCancelled,
-  TierChanged,
-  CustomerErasureRequested,
-  CustomerErased,
-] as const;

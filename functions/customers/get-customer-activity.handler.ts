@@ -1,12 +1,12 @@
 import { httpHandler } from '../../shared/http/stack';
-import { customerParams } from '../../shared/domain/identifiers';
 import { customersRepository, SERVICE } from './customers.context';
+import { getCustomerActivity as route } from './customers.routes';
 import { activityView, emptyActivity } from './domain/activity';
 
 customersRepository();
 
 /** An unknown customer has no activity yet: that is an empty summary, not an error. */
-export const handler = httpHandler({ service: SERVICE, params: customerParams }, async ({ params }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ params }) => {
   const activity = (await customersRepository().getActivity(params.customerId)) ?? emptyActivity(params.customerId);
   return { status: 200, body: activityView(activity) };
 });

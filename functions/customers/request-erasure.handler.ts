@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { now } from '../../shared/clock';
 import { httpHandler } from '../../shared/http/stack';
-import { customerParams } from '../../shared/domain/identifiers';
+import { requestCustomerErasure as route } from './customers.routes';
 import { customersRepository, SERVICE } from './customers.context';
 
 customersRepository();
@@ -10,7 +10,7 @@ customersRepository();
  * DELETE /v1/customers/{customerId}: every service erases the customer's personal data (email, free text) and keeps
  * only the anonymous totals its ledger needs, each confirming with CustomerErased. Accepted, processed by events.
  */
-export const handler = httpHandler({ service: SERVICE, params: customerParams }, async ({ params, principal }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ params, principal }) => {
   const requestId = randomUUID();
   const requestedBy = principal.kind === 'marketer' ? principal.marketerId : principal.kind;
   await customersRepository().requestErasure({ requestId, customerId: params.customerId, requestedBy, requestedAt: now().toISOString() });

@@ -4,7 +4,7 @@ import { createLogger } from '../../shared/logger';
 import { adjustmentOutcome } from './adjustment.results';
 import { adjustCustomerPoints, type AdjustmentRequest, type AdjustmentResult } from './domain/use-cases';
 import { actorOf, loyaltyRepository, SERVICE } from './loyalty.context';
-import { batchAdjustmentBody } from './loyalty.schema';
+import { batchAdjustments as route } from './loyalty.routes';
 
 loyaltyRepository();
 const logger = createLogger(SERVICE);
@@ -21,7 +21,7 @@ const RESERVE_MS = 6_000;
  * Up to 1,000 adjustments, each idempotent on its adjustmentId, with a result per item (same order). One customer's
  * items are applied in order, up to 30 per transaction; customers run in parallel.
  */
-export const handler = httpHandler({ service: SERVICE, body: batchAdjustmentBody, maxBodyBytes: 512 * 1024 }, async ({ body, principal, context }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ body, principal, context }) => {
   const by = actorOf(principal);
   const at = now().toISOString();
   const deadline = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS);

@@ -3,13 +3,13 @@ import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import { cancelRedemption } from './domain/use-cases';
 import { actorOf, loyaltyRepository, SERVICE } from './loyalty.context';
-import { redemptionParams } from './loyalty.schema';
 import { redemptionView } from './loyalty.views';
+import { cancelRedemption as route } from './loyalty.routes';
 
 loyaltyRepository();
 
 /** The customer (their own) or a marketer cancels an unused redemption; the points come back. */
-export const handler = httpHandler({ service: SERVICE, params: redemptionParams }, async ({ params, principal }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ params, principal }) => {
   const result = await cancelRedemption(
     loyaltyRepository(),
     { redemptionId: params.redemptionId, by: actorOf(principal), ...(principal.kind === 'customer' ? { customerId: principal.customerId } : {}) },

@@ -3,13 +3,13 @@ import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import { consumeCoupon } from './domain/use-cases';
 import { actorOf, loyaltyRepository, SERVICE } from './loyalty.context';
-import { couponParams } from './loyalty.schema';
 import { redemptionView } from './loyalty.views';
+import { consumeCoupon as route } from './loyalty.routes';
 
 loyaltyRepository();
 
 /** A storefront marks a coupon used, exactly once. */
-export const handler = httpHandler({ service: SERVICE, params: couponParams }, async ({ params, principal }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ params, principal }) => {
   // A coupon works in every store of the merchant; the redemption records which one took it.
   const result = await consumeCoupon(loyaltyRepository(), params.code, actorOf(principal), now().toISOString());
   switch (result.kind) {

@@ -3,8 +3,9 @@ import { HttpProblem, problemType, Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import { redeemReward } from './domain/use-cases';
 import { actorOf, loyaltyRepository, SERVICE } from './loyalty.context';
-import { customerParams, IDEMPOTENCY_KEY, redemptionBody } from './loyalty.schema';
+import { IDEMPOTENCY_KEY } from './loyalty.schema';
 import { redemptionView } from './loyalty.views';
+import { createRedemption as route } from './loyalty.routes';
 
 loyaltyRepository();
 
@@ -12,7 +13,7 @@ loyaltyRepository();
  * Spends points on a reward: one transaction (ledger entry, balance decrement conditioned on enough points, stock,
  * coupon, RewardRedeemed). The Idempotency-Key header makes retries safe: same key → same response.
  */
-export const handler = httpHandler({ service: SERVICE, body: redemptionBody, params: customerParams }, async ({ body, params, principal, event }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ body, params, principal, event }) => {
   const idempotencyKey = event.headers?.['idempotency-key'];
   if (!idempotencyKey) throw Problems.validation([{ pointer: '/headers/idempotency-key', detail: 'is required: send a unique key per redemption attempt' }]);
   if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw Problems.validation([{ pointer: '/headers/idempotency-key', detail: 'must be 1-128 printable ASCII characters' }]);

@@ -3,12 +3,12 @@ import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import type { Reward } from './domain/records';
 import { actorOf, loyaltyRepository, SERVICE } from './loyalty.context';
-import { createRewardBody } from './loyalty.schema';
 import { checkMinimumTier } from './rewards.validation';
+import { createReward as route } from './loyalty.routes';
 
 loyaltyRepository();
 
-export const handler = httpHandler({ service: SERVICE, body: createRewardBody }, async ({ body, principal }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ body, principal }) => {
   const repository = loyaltyRepository();
   checkMinimumTier(body.minimumTier, await repository.getProgram());
   const at = now().toISOString();

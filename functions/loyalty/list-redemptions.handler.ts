@@ -1,11 +1,11 @@
 import { pagedListing } from '../../shared/http/listing';
 import { httpHandler } from '../../shared/http/stack';
 import { loyaltyRepository, SERVICE } from './loyalty.context';
-import { customerParams } from './loyalty.schema';
 import { redemptionView } from './loyalty.views';
+import { listRedemptions as route } from './loyalty.routes';
 
 loyaltyRepository();
 
-export const handler = httpHandler({ service: SERVICE, params: customerParams }, async ({ params, query }) =>
+export const handler = httpHandler({ service: SERVICE, route }, async ({ params, query }) =>
   pagedListing(query, (page) => loyaltyRepository().listRedemptions(params.customerId, page.limit, page.cursor), redemptionView),
 );

@@ -3,11 +3,12 @@ import { httpHandler } from '../../shared/http/stack';
 import type { Reward } from './domain/records';
 import { eligibleFor } from './domain/use-cases';
 import { loyaltyRepository, SERVICE } from './loyalty.context';
+import { listRewards as route } from './loyalty.routes';
 
 loyaltyRepository();
 
 /** Marketers see the whole catalog; storefronts the active rewards; a customer what is active and eligible for them. */
-export const handler = httpHandler({ service: SERVICE }, async ({ principal, query }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ principal, query }) => {
   const repository = loyaltyRepository();
   let keep: (reward: Reward) => boolean = () => true;
   if (principal.kind === 'storefront') keep = (reward) => reward.active;

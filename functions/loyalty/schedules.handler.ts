@@ -1,30 +1,17 @@
-import type { Context } from 'aws-lambda';
-import { z } from 'zod';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { now } from '../../shared/clock';
-import { createLogger } from '../../shared/logger';
+import { scheduleHandler } from '../../shared/schedules/stack';
 import { expireDuePoints, releaseDuePoints, reviewTiers, sendExpiryReminders } from './domain/use-cases';
 import { loyaltyRepository, SERVICE } from './loyalty.context';
 
 loyaltyRepository();
-const logger = createLogger(SERVICE);
 
-/** The loyalty schedules, by name (EventBridge Scheduler sends { schedule, scheduledTime }). */
-export const SCHEDULES = {
-  'loyalty-release-pending': releaseDuePoints,
-  'loyalty-expire-points': expireDuePoints,
-  'loyalty-expiry-reminders': sendExpiryReminders,
-  'loyalty-tier-review': reviewTiers,
-} as const;
-
-const payload = z.object({ schedule: z.enum(Object.keys(SCHEDULES) as [keyof typeof SCHEDULES]), scheduledTime: z.string().optional() });
-
-export const handler = middy<unknown, unknown, Error, Context>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
-    const { schedule } = payload.parse(event);
-    const report = await SCHEDULES[schedule](loyaltyRepository(), now().toISOString());
-    logger.info('schedule ran', { ...report });
-    return report;
-  });
+/** The loyalty schedules, by the names declared in functions/loyalty/service.ts. */
+export const handler = scheduleHandler({
+  service: SERVICE,
+  jobs: {
+    'loyalty-release-pending': () => releaseDuePoints(loyaltyRepository(), now().toISOString()),
+    'loyalty-expire-points': () => expireDuePoints(loyaltyRepository(), now().toISOString()),
+    'loyalty-expiry-reminders': () => sendExpiryReminders(loyaltyRepository(), now().toISOString()),
+    'loyalty-tier-review': () => reviewTiers(loyaltyRepository(), now().toISOString()),
+  },
+});

@@ -3,13 +3,13 @@ import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import type { Reward } from './domain/records';
 import { actorOf, loyaltyRepository, SERVICE } from './loyalty.context';
-import { rewardBody, rewardParams } from './loyalty.schema';
 import { checkMinimumTier } from './rewards.validation';
+import { updateReward as route } from './loyalty.routes';
 
 loyaltyRepository();
 
 /** Replaces a reward's definition (including its remaining stock, when given). */
-export const handler = httpHandler({ service: SERVICE, body: rewardBody, params: rewardParams }, async ({ body, params, principal }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ body, params, principal }) => {
   const repository = loyaltyRepository();
   const existing = await repository.getReward(params.rewardId);
   if (!existing) throw Problems.notFound(`No reward ${params.rewardId}`);

@@ -1,15 +1,22 @@
-import { topology } from '../../infra/topology';
+import { loadConfig, nonEmpty } from '../../shared/config';
 import { Problems } from '../../shared/http/problem';
 import { compileRoutes } from '../../shared/http/route-matching';
 import { httpHandler } from '../../shared/http/stack';
+import { ROUTE_KEYS_VARIABLE, unmatched } from './platform.routes';
 
 /**
  * The $default route: API Gateway sends here whatever matches no declared route. Answers problem+json
- * 405 (with Allow) when the path exists under another method, otherwise 404.
+ * 405 (with Allow) when the path exists under another method, otherwise 404. The declared routes come from the
+ * environment, not from the topology module, so this bundle stays small and unchanged when routes change.
  */
-const match = compileRoutes(topology.routes);
+const config = loadConfig({ [ROUTE_KEYS_VARIABLE]: nonEmpty });
+const routes = config[ROUTE_KEYS_VARIABLE].split(',').map((key) => {
+  const [method = '', path = ''] = key.split(' ');
+  return { method, path };
+});
+const match = compileRoutes(routes);
 
-export const handler = httpHandler({ service: 'platform' }, async ({ event }) => {
+export const handler = httpHandler({ service: 'platform', route: unmatched }, async ({ event }) => {
   const method = event.requestContext.http.method;
   const path = event.rawPath;
   const result = match(method, path);

@@ -2,12 +2,12 @@ import { pagedListing } from '../../shared/http/listing';
 import { httpHandler } from '../../shared/http/stack';
 import { purchaseView } from './domain/purchase';
 import { purchasesRepository, SERVICE } from './purchases.context';
-import { customerParams } from './purchase.schema';
+import { listCustomerPurchases as route } from './purchases.routes';
 
 purchasesRepository();
 
 /** Storefronts see the customer's purchases in their own store; the customer and marketers see all of them. */
-export const handler = httpHandler({ service: SERVICE, params: customerParams }, async ({ principal, params, query }) =>
+export const handler = httpHandler({ service: SERVICE, route }, async ({ principal, params, query }) =>
   pagedListing(
     query,
     (page) =>

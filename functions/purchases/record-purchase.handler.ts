@@ -4,11 +4,11 @@ import { Problems } from '../../shared/http/problem';
 import { purchaseView } from './domain/purchase';
 import { recordPurchase } from './domain/use-cases';
 import { callingStoreId, purchasesRepository, SERVICE } from './purchases.context';
-import { recordPurchaseBody } from './purchase.schema';
+import { recordPurchase as route } from './purchases.routes';
 
 purchasesRepository();
 
-export const handler = httpHandler({ service: SERVICE, body: recordPurchaseBody(now) }, async ({ principal, body }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ principal, body }) => {
   const storeId = callingStoreId(principal);
   const result = await recordPurchase(purchasesRepository(), { ...body, storeId }, now());
   switch (result.kind) {

@@ -5,11 +5,11 @@ import { httpHandler } from '../../shared/http/stack';
 import { heldRefundView, MAX_HELD_REFUNDS, refundView } from './domain/purchase';
 import { refundPurchase } from './domain/use-cases';
 import { callingStoreId, purchasesRepository, SERVICE } from './purchases.context';
-import { orderParams, refundBody } from './purchase.schema';
+import { refundPurchase as route } from './purchases.routes';
 
 purchasesRepository();
 
-export const handler = httpHandler({ service: SERVICE, body: refundBody, params: orderParams }, async ({ principal, body, params }) => {
+export const handler = httpHandler({ service: SERVICE, route }, async ({ principal, body, params }) => {
   const storeId = callingStoreId(principal);
   const result = await refundPurchase(purchasesRepository(), { storeId, orderId: params.orderId, ...body }, now());
   switch (result.kind) {

@@ -1,13 +1,14 @@
 import { httpHandler } from '../../shared/http/stack';
 import { verifyShopify } from './domain/signatures';
 import { shopifyActions } from './domain/shopify';
-import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, storeIdOf, webhookContext } from './webhook.runtime';
+import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, webhookContext } from './webhook.runtime';
+import { shopifyWebhook as route } from './webhooks.routes';
 
 webhookContext();
 
 /** Shopify webhooks: X-Shopify-Hmac-Sha256 over the raw body; deduplicated on X-Shopify-Webhook-Id. */
-export const handler = httpHandler({ service: SERVICE }, async ({ event }) => {
-  const storeId = storeIdOf(event);
+export const handler = httpHandler({ service: SERVICE, route }, async ({ event, params }) => {
+  const { storeId } = params;
   const body = bodyOf(event);
   if (!verifyShopify(body, event.headers['x-shopify-hmac-sha256'], await secretFor(storeId, 'shopify'))) {
     throw signatureRejected('shopify');

@@ -1,54 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { CustomersRepository } from '../customers/customers.repository';
+import { requestCustomerErasure } from '../customers/customers.facade';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { now } from '../../shared/clock';
 import { loadConfig, nonEmpty } from '../../shared/config';
 import { parseMajorAmount } from '../../shared/domain/money';
-import { IDENTIFIER_PATTERN } from '../../shared/domain/identifiers';
 import { type HttpProblem, Problems } from '../../shared/http/problem';
 import { parse as parseLossless } from 'lossless-json';
 import { rawBody, type HttpResult } from '../../shared/http/stack';
 import { createLogger } from '../../shared/logger';
-import { WebhookSecrets, type WebhookPlatform } from '../identity/identity.repository';
-import { recordPurchaseBody } from '../purchases/purchase.schema';
-import { recordPurchase, refundPurchase } from '../purchases/domain/use-cases';
-import { PurchasesRepository } from '../purchases/purchases.repository';
+import { webhookSecretOf, type WebhookPlatform } from '../identity/identity.facade';
+import { recordPurchase, recordPurchaseBody, refundPurchase, type RefundPurchaseOutcome } from '../purchases/purchases.facade';
 import type { WebhookAction } from './domain/actions';
+import { MAX_WEBHOOK_BYTES } from './webhooks.routes';
 
 /**
- * What every storefront webhook shares: configuration, secrets, the raw body, delivery deduplication, and running
- * the actions through the purchases use cases (so order- and refund-level idempotency apply as well).
+ * What every storefront webhook shares: configuration, secrets (identity's facade), the raw body, delivery
+ * deduplication (in the webhooks service's own table), and running the actions through the purchases facade (so
+ * order- and refund-level idempotency apply as well) and the customers facade (erasure requests).
  * Platforms disable webhooks that keep failing, so anything we do not handle is acknowledged with a note.
  */
 export const SERVICE = 'webhooks';
-export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+export { MAX_WEBHOOK_BYTES };
 const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
 
-let context: { purchases: PurchasesRepository; secrets: WebhookSecrets; purchasesTable: string; customers: () => CustomersRepository } | undefined;
+let context: { deliveriesTable: string } | undefined;
 
+/** Cold-start configuration, parsed once: the webhooks table, where deliveries are remembered. */
 export function webhookContext() {
-  if (!context) {
-    const config = loadConfig({ PURCHASES_TABLE_NAME: nonEmpty, IDENTITY_TABLE_NAME: nonEmpty });
-    context = {
-      purchases: new PurchasesRepository(dynamoDocumentClient(), config.PURCHASES_TABLE_NAME),
-      secrets: new WebhookSecrets(dynamoDocumentClient(), config.IDENTITY_TABLE_NAME),
-      purchasesTable: config.PURCHASES_TABLE_NAME,
-      // Only the Shopify function is bound to the customers table (customers/redact); others never call this.
-      customers: () => new CustomersRepository(dynamoDocumentClient(), loadConfig({ CUSTOMERS_TABLE_NAME: nonEmpty }).CUSTOMERS_TABLE_NAME),
-    };
-  }
+  context ??= { deliveriesTable: loadConfig({ WEBHOOKS_TABLE_NAME: nonEmpty }).WEBHOOKS_TABLE_NAME };
   return context;
 }
 
 export const logger = createLogger(SERVICE);
-
-export function storeIdOf(event: APIGatewayProxyEventV2): string {
-  const storeId = event.pathParameters?.storeId ?? '';
-  if (!IDENTIFIER_PATTERN.test(storeId)) throw Problems.validation([{ pointer: '/path/storeId', detail: 'is not a store id' }]);
-  return storeId;
-}
 
 export function bodyOf(event: APIGatewayProxyEventV2): Buffer {
   const bytes = rawBody(event);
@@ -71,7 +56,7 @@ export function signatureRejected(platform: WebhookPlatform): HttpProblem {
 }
 
 export async function secretFor(storeId: string, platform: WebhookPlatform): Promise<string> {
-  const secret = await webhookContext().secrets.get(storeId, platform);
+  const secret = await webhookSecretOf(storeId, platform);
   // Without a secret nothing can be verified: answered exactly like a bad signature.
   if (!secret) throw signatureRejected(platform);
   return secret;
@@ -112,16 +97,16 @@ function exactNumber(text: string): number | string {
 const deliveryKey = (platform: WebhookPlatform, storeId: string) => `WEBHOOK#${platform}#${storeId}`;
 
 export async function alreadyDelivered(platform: WebhookPlatform, storeId: string, deliveryId: string): Promise<boolean> {
-  const { purchasesTable } = webhookContext();
-  const result = await dynamoDocumentClient().send(new GetCommand({ TableName: purchasesTable, Key: { pk: deliveryKey(platform, storeId), sk: deliveryId }, ConsistentRead: true }));
+  const { deliveriesTable } = webhookContext();
+  const result = await dynamoDocumentClient().send(new GetCommand({ TableName: deliveriesTable, Key: { pk: deliveryKey(platform, storeId), sk: deliveryId }, ConsistentRead: true }));
   return result.Item !== undefined;
 }
 
 async function rememberDelivery(platform: WebhookPlatform, storeId: string, deliveryId: string, at: Date): Promise<void> {
-  const { purchasesTable } = webhookContext();
+  const { deliveriesTable } = webhookContext();
   await dynamoDocumentClient().send(
     new PutCommand({
-      TableName: purchasesTable,
+      TableName: deliveriesTable,
       Item: { pk: deliveryKey(platform, storeId), sk: deliveryId, type: 'webhookDelivery', receivedAt: at.toISOString(), expiresAt: Math.floor(at.getTime() / 1000) + DELIVERY_RETENTION_SECONDS },
     }),
   );
@@ -155,14 +140,13 @@ export async function processDelivery(platform: WebhookPlatform, storeId: string
 const purchaseSchema = recordPurchaseBody(now);
 
 async function runAction(storeId: string, action: WebhookAction, at: Date): Promise<ActionResult> {
-  const { purchases } = webhookContext();
   switch (action.kind) {
     case 'ignore':
       return { action: 'ignore', outcome: action.note };
     case 'reject':
       return { action: 'reject', outcome: `${action.pointer} ${action.detail}` };
     case 'erase': {
-      await webhookContext().customers().requestErasure({ requestId: randomUUID(), customerId: action.customerId, requestedBy: `storefront:${storeId} (shopify customers/redact)`, requestedAt: at.toISOString() });
+      await requestCustomerErasure({ requestId: randomUUID(), customerId: action.customerId, requestedBy: `storefront:${storeId} (shopify customers/redact)`, requestedAt: at.toISOString() });
       return { action: 'erase', outcome: 'erasure requested' };
     }
     case 'purchase': {
@@ -171,20 +155,20 @@ async function runAction(storeId: string, action: WebhookAction, at: Date): Prom
       if (!parsed.success) {
         return { action: 'purchase', orderId: action.orderId, outcome: `not recorded: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ').slice(0, 300)}` };
       }
-      const result = await recordPurchase(purchases, { ...parsed.data, storeId }, at);
+      const result = await recordPurchase({ ...parsed.data, storeId }, at);
       return { action: 'purchase', orderId: action.orderId, outcome: result.kind === 'conflict' ? 'already recorded with different details (kept the original)' : result.kind };
     }
     case 'refund':
     case 'refund-remaining': {
       // A refund that arrives before its order is held by the purchases service and applied when the order arrives.
       const amount = action.kind === 'refund' ? action.amount : { ...(action.upToMinor === undefined ? {} : { remainingUpToMinor: action.upToMinor }) };
-      const result = await refundPurchase(purchases, { storeId, orderId: action.orderId, refundId: action.refundId, amount, reason: 'reason' in action ? action.reason : undefined }, at);
+      const result = await refundPurchase({ storeId, orderId: action.orderId, refundId: action.refundId, amount, reason: 'reason' in action ? action.reason : undefined }, at);
       return { action: action.kind, orderId: action.orderId, outcome: refundOutcome(result) };
     }
   }
 }
 
-function refundOutcome(result: Awaited<ReturnType<typeof refundPurchase>>): string {
+function refundOutcome(result: RefundPurchaseOutcome): string {
   switch (result.kind) {
     case 'held':
       return result.replayed ? 'already held until the order arrives' : 'held until the order arrives';

@@ -1,7 +1,8 @@
 import { httpHandler } from '../../shared/http/stack';
 import { verifyWooCommerce } from './domain/signatures';
 import { wooCommerceActions } from './domain/woocommerce';
-import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, storeIdOf, webhookContext } from './webhook.runtime';
+import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, webhookContext } from './webhook.runtime';
+import { wooCommerceWebhook as route } from './webhooks.routes';
 
 webhookContext();
 
@@ -9,8 +10,8 @@ webhookContext();
  * WooCommerce webhooks: X-WC-Webhook-Signature over the raw body; deduplicated on X-WC-Webhook-Delivery-ID.
  * The unsigned form-encoded ping sent when a webhook is created ("webhook_id=<id>") is answered 200, storing nothing.
  */
-export const handler = httpHandler({ service: SERVICE }, async ({ event }) => {
-  const storeId = storeIdOf(event);
+export const handler = httpHandler({ service: SERVICE, route }, async ({ event, params }) => {
+  const { storeId } = params;
   const body = bodyOf(event);
   const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (!event.headers['x-wc-webhook-signature'] && contentType === 'application/x-www-form-urlencoded' && /^webhook_id=\d+$/.test(body.toString('utf8').trim())) {

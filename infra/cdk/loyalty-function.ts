@@ -8,11 +8,11 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
+import { bundleAliases, LAMBDA_BUNDLE } from '../bundling';
 import type { TableAccess } from '../topology-types';
 
 /**
- * Every function's defaults in one place: Node.js 22 on arm64, a minified ESM bundle that includes the AWS SDK
- * (bundled SDK code cold-starts faster than the runtime's), source maps, JSON logs into a log group with
+ * Every function's defaults in one place: Node.js 22 on arm64, the shared bundle settings (infra/bundling.ts), JSON logs into a log group with
  * retention, X-Ray tracing, Powertools settings. `bindTable` sets the table's env var and its grant together.
  */
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -59,15 +59,17 @@ export class LoyaltyFunction extends NodejsFunction {
         LOG_LEVEL: 'INFO',
         ...props.environment,
       },
+      // The shared bundle settings (infra/bundling.ts): the benchmark measures exactly these.
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        externalModules: [],
-        // Some CommonJS dependencies call require(); give ESM bundles one.
-        banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+        minify: LAMBDA_BUNDLE.minify,
+        sourceMap: LAMBDA_BUNDLE.sourceMap,
+        sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+        target: LAMBDA_BUNDLE.target,
+        mainFields: [...LAMBDA_BUNDLE.mainFields],
+        externalModules: [...LAMBDA_BUNDLE.externalModules],
+        banner: LAMBDA_BUNDLE.banner,
+        esbuildArgs: Object.fromEntries(Object.entries(bundleAliases(props.repositoryRoot)).map(([module, path]) => [`--alias:${module}`, path])),
       },
     });
   }

@@ -30,18 +30,19 @@ export class StatefulStack extends Stack {
   readonly tokenIssuer: { issuer: string; audience: string; jwksUrl: string };
   readonly userPool?: UserPool;
 
+  /** The table built for a topology name (the composition guarantees it exists). */
+  table(name: TableName): TableV2 {
+    const table = this.tables[name];
+    if (!table) throw new Error(`No table ${name} in the topology`);
+    return table;
+  }
+
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     const { topology, config } = props;
 
     this.tables = Object.fromEntries(
-      (Object.keys(topology.tables) as TableName[]).map((name) => {
-        const declaration = topology.tables[name] as AppTopology['tables'][TableName] & {
-          sortKey?: { name: string; type: 'S' | 'N' };
-          indexes?: readonly { name: string; partitionKey: { name: string; type: 'S' | 'N' }; sortKey?: { name: string; type: 'S' | 'N' } }[];
-          stream?: boolean;
-          timeToLiveAttribute?: string;
-        };
+      Object.entries(topology.tables).map(([name, declaration]) => {
         const attribute = (key: { name: string; type: 'S' | 'N' }) => ({ name: key.name, type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
         const table = new TableV2(this, `${pascal(name)}Table`, {
           tableName: physicalTableName(config.stage, name),

@@ -15,9 +15,9 @@ import { Queue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, ContextAttribute } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import { functionEnvironment } from '../environment';
-import { API_KEY_AUTHORIZER_CACHE_SECONDS, APP_NAME, CORS, type AppTopology, type FunctionName, type TableName } from '../topology';
-import { authorizerKindFor, type Access, type TableAccess } from '../topology-types';
+import { functionEnvironment, invokedFunctionNames } from '../environment';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, APP_NAME, CORS, tableOf, type AppTopology, type FunctionName } from '../topology';
+import { authorizerKindFor, type Access } from '../topology-types';
 import { asyncInvokeSettings } from './derived';
 import { LoyaltyFunction } from './loyalty-function';
 import { pascal, type StatefulStack } from './stateful-stack';
@@ -43,11 +43,8 @@ export class StatelessStack extends Stack {
     const { topology, config, stateful } = props;
 
     this.functions = Object.fromEntries(
-      (Object.keys(topology.functions) as FunctionName[]).map((name) => {
-        const declaration = topology.functions[name] as AppTopology['functions'][FunctionName] & {
-          tables?: Partial<Record<TableName, TableAccess>>;
-          publishesEvents?: boolean;
-        };
+      Object.values(topology.functions).map((declaration) => {
+        const name = declaration.name;
         const fn = new LoyaltyFunction(this, `${pascal(name)}Function`, {
           name,
           entry: declaration.entry,
@@ -62,9 +59,9 @@ export class StatelessStack extends Stack {
           removalPolicy: config.removalPolicy,
           repositoryRoot: props.repositoryRoot,
         });
-        for (const [table, access] of Object.entries(declaration.tables ?? {}) as [TableName, TableAccess][]) {
-          const tableDeclaration = topology.tables[table] as { envVar: string; indexes?: readonly { name: string }[] };
-          fn.bindTable(stateful.tables[table], tableDeclaration.envVar, access, (tableDeclaration.indexes ?? []).map((index) => index.name));
+        for (const [table, access] of Object.entries(declaration.tables)) {
+          const tableDeclaration = tableOf(table);
+          fn.bindTable(stateful.table(table), tableDeclaration.envVar, access, (tableDeclaration.indexes ?? []).map((index) => index.name));
         }
         if (declaration.publishesEvents) stateful.bus.grantPutEventsTo(fn);
         new Alarm(this, `${pascal(name)}ErrorsAlarm`, {
@@ -79,6 +76,14 @@ export class StatelessStack extends Stack {
         return [name, fn];
       }),
     ) as Record<FunctionName, LoyaltyFunction>;
+    // Synchronous invocations between functions (the privacy export asks every service's exporter): the caller learns
+    // the callee's name from its environment and may invoke exactly those functions.
+    for (const declaration of Object.values(topology.functions)) {
+      const caller = this.fn(declaration.name);
+      for (const target of declaration.invokes) this.fn(target).grantInvoke(caller);
+      const names = invokedFunctionNames(declaration.name, (target) => this.fn(target).functionName);
+      if (names) caller.addEnvironment(names.variable, names.value);
+    }
 
     this.api = this.buildApi(topology, config, stateful);
     this.buildSubscriptions(topology, config, stateful);
@@ -86,8 +91,15 @@ export class StatelessStack extends Stack {
     this.buildSchedules(topology, config, stateful);
   }
 
+  /** The function built for a topology name (the composition guarantees it exists). */
+  fn(name: FunctionName): LoyaltyFunction {
+    const fn = this.functions[name];
+    if (!fn) throw new Error(`No function ${name} in the topology`);
+    return fn;
+  }
+
   private buildApi(topology: AppTopology, config: StageConfig, stateful: StatefulStack): HttpApi {
-    const integration = (name: FunctionName) => new HttpLambdaIntegration(`${pascal(name)}Integration`, this.functions[name]);
+    const integration = (name: FunctionName) => new HttpLambdaIntegration(`${pascal(name)}Integration`, this.fn(name));
     const api = new HttpApi(this, 'HttpApi', {
       apiName: `${APP_NAME}-${config.stage}`,
       description: 'Loyalty Loop public API',
@@ -125,7 +137,7 @@ export class StatelessStack extends Stack {
     };
     stage.defaultRouteSettings = { throttlingRateLimit: config.throttling.rateLimit, throttlingBurstLimit: config.throttling.burstLimit };
 
-    const authorizerFunction = this.functions[topology.apiKeyAuthorizerFunction];
+    const authorizerFunction = this.fn(topology.apiKeyAuthorizerFunction);
     const authorizers: Record<'apiKey' | 'credentials' | 'jwt', IHttpRouteAuthorizer> = {
       apiKey: new HttpLambdaAuthorizer('ApiKeyAuthorizer', authorizerFunction, {
         authorizerName: 'storefront-api-key',
@@ -163,7 +175,7 @@ export class StatelessStack extends Stack {
   private buildSubscriptions(topology: AppTopology, config: StageConfig, stateful: StatefulStack): void {
     const configured = new Set<FunctionName>();
     for (const subscription of topology.subscriptions) {
-      const fn = this.functions[subscription.function];
+      const fn = this.fn(subscription.function);
       const deadLetterQueue = this.deadLetterQueue(stateful, subscription.function);
       new Rule(this, `${pascal(subscription.name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()))}Rule`, {
         ruleName: `${APP_NAME}-${config.stage}-${subscription.name}`,
@@ -190,8 +202,8 @@ export class StatelessStack extends Stack {
   private buildStreams(topology: AppTopology, stateful: StatefulStack): void {
     for (const mapping of topology.streams) {
       const deadLetterQueue = this.deadLetterQueue(stateful, mapping.function);
-      this.functions[mapping.function].addEventSource(
-        new DynamoEventSource(stateful.tables[mapping.table], {
+      this.fn(mapping.function).addEventSource(
+        new DynamoEventSource(stateful.table(mapping.table), {
           startingPosition: StartingPosition.TRIM_HORIZON,
           batchSize: mapping.batchSize,
           retryAttempts: mapping.maxRetryAttempts,
@@ -228,7 +240,7 @@ export class StatelessStack extends Stack {
         scheduleName: `${APP_NAME}-${config.stage}-${schedule.name}`,
         description: schedule.description,
         schedule: ScheduleExpression.expression(schedule.expression),
-        target: new LambdaInvoke(this.functions[schedule.function], {
+        target: new LambdaInvoke(this.fn(schedule.function), {
           input: ScheduleTargetInput.fromObject({ schedule: schedule.name, scheduledTime: ContextAttribute.scheduledTime }),
           retryAttempts: 2,
           maxEventAge: Duration.hours(1),

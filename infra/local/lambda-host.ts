@@ -1,19 +1,27 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Context } from 'aws-lambda';
+import { Worker } from 'node:worker_threads';
 import { errorFields, runtimeLog } from './log';
+import type { SerializedError, WorkerReply, WorkerRequest, WorkerSetup } from './lambda-worker';
 
 /**
- * Runs the topology's functions in this process, as Lambda would run them: the module is loaded once (a cold
- * start, running its configuration parsing), then each invocation gets a Lambda-shaped context and the
- * declared timeout. Handlers are the very modules the CDK app bundles.
+ * Runs the topology's functions on this machine as Lambda runs them: each function in its own execution environment
+ * (a worker thread) with exactly its own environment variables — the ones the CDK app gives it, so a function that
+ * reads a variable it was never given fails here as on AWS — its own module instances and SDK clients, and a heap
+ * capped at its memory size. The environment starts on the first invocation (the cold start); a timed-out
+ * invocation discards it, as Lambda resets a sandbox. Handlers are the very modules the CDK app bundles.
+ *
+ * Unlike Lambda, one environment serves a function's concurrent invocations (interleaved on its event loop): cheaper
+ * on one machine, and the handlers keep no per-invocation state in module scope.
  */
 export interface HostedFunction {
   readonly name: string;
   readonly entry: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /** The function's whole environment (process.env inside its worker). */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 export class FunctionTimeoutError extends Error {
@@ -23,35 +31,130 @@ export class FunctionTimeoutError extends Error {
   }
 }
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+/** An error thrown by a handler, as Lambda reports it (errorType, errorMessage). */
+export class FunctionError extends Error {
+  constructor(serialized: SerializedError) {
+    super(serialized.message);
+    this.name = serialized.name;
+    if (serialized.stack) this.stack = serialized.stack;
+  }
+}
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+class ExecutionEnvironment {
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private dead = false;
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly declaration: HostedFunction,
+    root: string,
+    private readonly onExit: () => void,
+  ) {
+    const setup: WorkerSetup = { name: declaration.name, entry: declaration.entry, root, memoryMb: declaration.memoryMb };
+    const worker = new Worker(new URL('./lambda-worker-bootstrap.mjs', import.meta.url), {
+      workerData: setup,
+      env: { ...declaration.environment },
+      resourceLimits: { maxOldGenerationSizeMb: declaration.memoryMb },
+      name: declaration.name,
+    });
+    this.worker = worker;
+    this.ready = new Promise<void>((resolveReady, rejectReady) => {
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.kind === 'ready') return resolveReady();
+        const pending = this.pending.get(reply.id);
+        if (!pending) return;
+        this.pending.delete(reply.id);
+        if (reply.kind === 'result') pending.resolve(reply.value);
+        else pending.reject(new FunctionError(reply.error));
+      });
+      worker.on('error', (error) => {
+        // An import-time failure (Runtime.ImportModuleError / init error) or a crash: every caller learns it.
+        runtimeLog('ERROR', 'lambda', 'execution environment failed', { function: declaration.name, ...errorFields(error) });
+        rejectReady(error);
+        this.fail(error);
+      });
+      worker.on('exit', () => {
+        this.fail(new Error(`The execution environment of ${declaration.name} exited`));
+        rejectReady(new Error(`The execution environment of ${declaration.name} exited during init`));
+      });
+    });
+    // A failed start is reported to each caller through `ready`; no unhandled rejection here.
+    this.ready.catch(() => undefined);
+  }
+
+  private readonly worker: Worker;
+
+  get alive(): boolean {
+    return !this.dead;
+  }
+
+  async invoke(event: unknown, requestId: string, deadline: number, clockOffsetMs: number): Promise<unknown> {
+    await this.ready;
+    if (this.dead) throw new Error(`The execution environment of ${this.declaration.name} is gone`);
+    const id = this.nextId++;
+    return new Promise((resolveResult, rejectResult) => {
+      this.pending.set(id, { resolve: resolveResult, reject: rejectResult });
+      this.worker.postMessage({ id, event, requestId, deadline, clockOffsetMs } satisfies WorkerRequest);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.fail(new Error(`The execution environment of ${this.declaration.name} was stopped`));
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    if (!this.dead) {
+      this.dead = true;
+      this.onExit();
+    }
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
 
 export class LambdaHost {
-  private readonly handlers = new Map<string, Promise<Handler>>();
+  private readonly environments = new Map<string, ExecutionEnvironment>();
 
   constructor(
     private readonly functions: ReadonlyMap<string, HostedFunction>,
     private readonly root: string,
+    private readonly clockOffsetMs: () => number = () => 0,
   ) {}
 
-  /** Loads every function up front so a broken module or configuration fails the start, loudly. */
-  async loadAll(): Promise<void> {
-    for (const name of this.functions.keys()) await this.handler(name);
+  /** Checks that every function's module exists, so a broken declaration fails the start, loudly. */
+  verifyEntries(): void {
+    const missing = [...this.functions.values()].filter((fn) => !existsSync(resolve(this.root, fn.entry)));
+    if (missing.length > 0) throw new Error(`Function modules not found: ${missing.map((fn) => `${fn.name} (${fn.entry})`).join(', ')}`);
+  }
+
+  has(name: string): boolean {
+    return this.functions.has(name);
   }
 
   async invoke(name: string, event: unknown): Promise<unknown> {
     const declaration = this.functions.get(name);
     if (!declaration) throw new Error(`Function ${name} is not in the topology`);
-    const handler = await this.handler(name);
+    const environment = this.environment(declaration);
     const requestId = randomUUID();
     const deadline = Date.now() + declaration.timeoutSeconds * 1000;
-    const context = lambdaContext(declaration, requestId, deadline);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FunctionTimeoutError(name, declaration.timeoutSeconds)), declaration.timeoutSeconds * 1000);
+      timer = setTimeout(() => {
+        // Lambda stops a timed-out invocation by resetting its sandbox: the next invocation cold-starts.
+        void environment.terminate();
+        reject(new FunctionTimeoutError(name, declaration.timeoutSeconds));
+      }, declaration.timeoutSeconds * 1000);
     });
     const started = performance.now();
     try {
-      return await Promise.race([Promise.resolve().then(() => handler(event, context)), timeout]);
+      return await Promise.race([environment.invoke(event, requestId, deadline, this.clockOffsetMs()), timeout]);
     } catch (error) {
       runtimeLog('WARN', 'lambda', 'invocation failed', { function: name, requestId, ...errorFields(error) });
       throw error;
@@ -61,35 +164,21 @@ export class LambdaHost {
     }
   }
 
-  private handler(name: string): Promise<Handler> {
-    let loaded = this.handlers.get(name);
-    if (!loaded) {
-      const declaration = this.functions.get(name);
-      if (!declaration) throw new Error(`Function ${name} is not in the topology`);
-      loaded = import(pathToFileURL(resolve(this.root, declaration.entry)).href).then((module: { handler?: Handler }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${declaration.entry} does not export a handler`);
-        return module.handler;
-      });
-      this.handlers.set(name, loaded);
-    }
-    return loaded;
+  async stop(): Promise<void> {
+    const running = [...this.environments.values()];
+    this.environments.clear();
+    await Promise.all(running.map((environment) => environment.terminate()));
   }
-}
 
-function lambdaContext(declaration: HostedFunction, requestId: string, deadline: number): Context {
-  const functionName = `loyalty-loop-local-${declaration.name}`;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: String(declaration.memoryMb),
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${requestId}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  private environment(declaration: HostedFunction): ExecutionEnvironment {
+    let environment = this.environments.get(declaration.name);
+    if (!environment || !environment.alive) {
+      const created: ExecutionEnvironment = new ExecutionEnvironment(declaration, this.root, () => {
+        if (this.environments.get(declaration.name) === created) this.environments.delete(declaration.name);
+      });
+      environment = created;
+      this.environments.set(declaration.name, environment);
+    }
+    return environment;
+  }
 }

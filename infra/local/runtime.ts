@@ -1,15 +1,16 @@
 import { requestUrl } from './request-target';
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { functionEnvironment, tableEnvironment } from '../environment';
-import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName, type TableName } from '../topology';
-import type { Access } from '../topology-types';
+import { functionEnvironment, invokedFunctionNames, tableEnvironment } from '../environment';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName } from '../topology';
+import { createTableAccessGuard } from './table-access-guard';
 import { LocalAdmin } from './admin';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { LocalEventBus } from './event-bus';
-import { createEventBridgeServer } from './event-bus-server';
+import { createEventBridgeServer, LOCAL_FUNCTION_KEY_PREFIX } from './event-bus-server';
 import { HttpGateway } from './http-gateway';
 import { LocalIssuer } from './issuer';
 import { Journal } from './journal';
@@ -102,29 +103,44 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     const eventBridgeEndpoint = `http://${options.host}:${options.eventBridgePort}`;
     const issuerUrl = url;
     const tokens = { issuer: issuerUrl, audience: LOCAL_TOKEN_AUDIENCE, jwksUrl: `${url}/.well-known/jwks.json` };
-    configureProcessEnvironment(dynamo.endpoint, eventBridgeEndpoint, tokens);
+    configureProcessEnvironment(dynamo.endpoint);
 
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
-    const tableNames = Object.keys(topology.tables) as TableName[];
     await ensureTables(
       client,
-      Object.fromEntries(tableNames.map((table) => [table, { physicalName: physicalTableName(LOCAL_STAGE, table), declaration: topology.tables[table] }])),
+      Object.fromEntries(Object.entries(topology.tables).map(([table, declaration]) => [table, { physicalName: physicalTableName(LOCAL_STAGE, table), declaration }])),
     );
+    // Functions reach DynamoDB Local through the guard, which refuses what their declarations do not grant, like IAM.
+    const guard = await listen(
+      createTableAccessGuard({ upstream: dynamo.endpoint, grants: tableGrants(LOCAL_STAGE), region: REGION, account: ACCOUNT }),
+      options.host,
+      0,
+    );
+    stoppers.push(() => closeServer(guard));
+    const guardEndpoint = `http://${options.host}:${(guard.address() as AddressInfo).port}`;
     const journal = new Journal(client, `loyalty-loop-${LOCAL_STAGE}-runtime-journal`);
     await journal.ensureTable();
     const issuer = await LocalIssuer.load({ dataDir: options.dataDir, issuer: issuerUrl, audience: LOCAL_TOKEN_AUDIENCE });
 
+    const functionEndpoints = { dynamoDb: guardEndpoint, aws: eventBridgeEndpoint };
     const functions = new Map<string, HostedFunction>(
-      (Object.keys(topology.functions) as FunctionName[]).map((name) => {
-        const declaration = topology.functions[name];
-        return [name, { name, entry: declaration.entry, timeoutSeconds: declaration.timeoutSeconds, memoryMb: declaration.memoryMb }];
-      }),
+      Object.values(topology.functions).map((declaration) => [
+        declaration.name,
+        {
+          name: declaration.name,
+          entry: declaration.entry,
+          timeoutSeconds: declaration.timeoutSeconds,
+          memoryMb: declaration.memoryMb,
+          environment: localFunctionEnvironment(declaration.name, tokens, functionEndpoints),
+        },
+      ]),
     );
-    const host = new LambdaHost(functions, options.root);
-    await host.loadAll();
-    const invoke = (name: string, event: unknown) => host.invoke(name, event);
     const clock = new LocalClock(options.dataDir);
     const clockNow = () => clock.now();
+    const host = new LambdaHost(functions, options.root, () => clock.offset);
+    host.verifyEntries();
+    stoppers.push(() => host.stop());
+    const invoke = (name: string, event: unknown) => host.invoke(name, event);
 
     const bus = new LocalEventBus(
       topology.subscriptions.map((subscription) => ({
@@ -140,11 +156,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     );
     stoppers.push(() => bus.stop());
 
-    const eventBridgeServer = await listen(createEventBridgeServer(bus), options.host, options.eventBridgePort);
+    const permissions = new Map(
+      Object.values(topology.functions).map((declaration) => [declaration.name, { publishesEvents: declaration.publishesEvents === true, invokes: declaration.invokes }]),
+    );
+    const eventBridgeServer = await listen(
+      createEventBridgeServer({ bus, invoke, permissions, region: REGION, account: ACCOUNT }),
+      options.host,
+      options.eventBridgePort,
+    );
     stoppers.push(() => closeServer(eventBridgeServer));
 
     const gateway = new HttpGateway({
-      routes: topology.routes.map((route) => ({ method: route.method, path: route.path, function: route.function, access: route.access as readonly Access[] })),
+      routes: topology.routes.map((route) => ({ method: route.method, path: route.path, function: route.function, access: route.access })),
       fallbackFunction: topology.fallbackFunction,
       authorizerFunction: topology.apiKeyAuthorizerFunction,
       apiKeyCacheSeconds: API_KEY_AUTHORIZER_CACHE_SECONDS,
@@ -235,27 +258,60 @@ async function stopAll(stoppers: (() => Promise<void> | void)[]): Promise<void> 
 }
 
 /**
- * Functions run in this process, so they share one environment: the union of every function's variables
- * (the same names and values the CDK app sets per function), plus the local endpoints and static credentials
- * (so the SDK never searches for real AWS credentials).
+ * The runtime's own AWS clients (journal, stream poller, demo seeding) use static local credentials and never
+ * search for real ones. Functions do not inherit this: each gets exactly its own environment (below).
  */
-function configureProcessEnvironment(dynamoEndpoint: string, eventBridgeEndpoint: string, tokens: { issuer: string; audience: string; jwksUrl: string }) {
-  const union: Record<string, string> = {};
-  for (const name of Object.keys(topology.functions) as FunctionName[]) {
-    const { POWERTOOLS_SERVICE_NAME: _perFunction, ...env } = { ...functionEnvironment(name, { stage: LOCAL_STAGE, tokens }), ...tableEnvironment(name, LOCAL_STAGE) };
-    Object.assign(union, env);
-  }
-  Object.assign(process.env, union, {
+function configureProcessEnvironment(dynamoEndpoint: string): void {
+  Object.assign(process.env, { AWS_REGION: REGION, AWS_DEFAULT_REGION: REGION, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', DYNAMODB_ENDPOINT: dynamoEndpoint });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+}
+
+/** Variables of this machine a function's process may need (tsx's cache, temp dirs, locale), nothing of the app. */
+const HOST_VARIABLES = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] as const;
+
+/**
+ * A function's whole environment locally: what the CDK app gives it (its own variables, tables, invoked functions),
+ * what Lambda sets (region, function name, memory, credentials — here an access key naming the function, which the
+ * DynamoDB guard and the local AWS endpoint check its grants against), and the local endpoints.
+ */
+export function localFunctionEnvironment(
+  name: FunctionName,
+  tokens: { issuer: string; audience: string; jwksUrl: string },
+  endpoints: { dynamoDb: string; aws: string },
+): Record<string, string> {
+  const host = Object.fromEntries(HOST_VARIABLES.flatMap((variable) => (process.env[variable] === undefined ? [] : [[variable, process.env[variable] as string]])));
+  const invoked = invokedFunctionNames(name, (target) => target);
+  const declaration = topology.functions[name];
+  return {
+    ...host,
+    ...functionEnvironment(name, { stage: LOCAL_STAGE, tokens }),
+    ...tableEnvironment(name, LOCAL_STAGE),
+    ...(invoked ? { [invoked.variable]: invoked.value } : {}),
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'local',
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(declaration?.memoryMb ?? 128),
+    AWS_ACCESS_KEY_ID: `${LOCAL_FUNCTION_KEY_PREFIX}${name}`,
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SESSION_TOKEN: '',
-    DYNAMODB_ENDPOINT: dynamoEndpoint,
-    EVENTBRIDGE_ENDPOINT: eventBridgeEndpoint,
+    DYNAMODB_ENDPOINT: endpoints.dynamoDb,
+    ...(declaration?.publishesEvents ? { EVENTBRIDGE_ENDPOINT: endpoints.aws } : {}),
+    ...(invoked ? { LAMBDA_ENDPOINT: endpoints.aws } : {}),
     POWERTOOLS_METRICS_NAMESPACE: 'LoyaltyLoop',
-  });
-  delete process.env.AWS_PROFILE;
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
+    // Every response is checked against its route contract (never on AWS).
+    VALIDATE_RESPONSES: 'true',
+  };
+}
+
+/** Per function (by its access key id), the physical tables it may use and how: exactly its IAM grants on AWS. */
+export function tableGrants(stage: string): Map<string, Map<string, 'read' | 'readWrite'>> {
+  return new Map(
+    Object.values(topology.functions).map((declaration) => [
+      `${LOCAL_FUNCTION_KEY_PREFIX}${declaration.name}`,
+      new Map(Object.entries(declaration.tables).map(([table, access]) => [physicalTableName(stage, table), access])),
+    ]),
+  );
 }
 
 async function seedDemo(dataDir: string | undefined, issuer: LocalIssuer, now: () => Date): Promise<RunningRuntime['demo']> {

@@ -1,18 +1,7 @@
-import { topology } from '../../infra/topology';
-import { routeKey, type Access } from '../../infra/topology-types';
-import type { HttpProblem} from './problem';
+import type { Access } from '../service/declarations';
+import type { HttpProblem } from './problem';
 import { Problems } from './problem';
 import type { Principal } from './principal';
-
-/** Route access comes only from the topology: one declaration per route, enforced here for every handler. */
-const accessByRouteKey: ReadonlyMap<string, readonly Access[]> = new Map(
-  topology.routes.map((route) => [routeKey(route), route.access as readonly Access[]]),
-);
-
-export function declaredAccess(routeKeyValue: string): readonly Access[] | undefined {
-  if (routeKeyValue === '$default') return ['public'];
-  return accessByRouteKey.get(routeKeyValue);
-}
 
 /**
  * Decides whether `principal` may call a route with `access`. Returns the problem to answer, or undefined.

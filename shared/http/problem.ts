@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodError } from 'zod/v4/core';
 
 /**
  * RFC 9457 problem details. `type` is a stable URN per kind of problem (listed in the README);
@@ -82,7 +82,7 @@ function describeFieldError(error: FieldError): string {
   return `${field}: ${error.detail}`;
 }
 
-export function fieldErrorsFromZod(error: z.ZodError, pointerPrefix = ''): FieldError[] {
+export function fieldErrorsFromZod(error: Pick<$ZodError, 'issues'>, pointerPrefix = ''): FieldError[] {
   return error.issues.map((issue) => {
     const path = [...issue.path];
     let detail = issue.message;

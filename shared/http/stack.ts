@@ -1,9 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type { $ZodType, output } from 'zod/v4/core';
 import { createLogger } from '../logger';
-import { accessProblem, declaredAccess } from './access';
+import { accessProblem } from './access';
+import { routeKey, type RouteContract } from './route';
 import { fieldErrorsFromZod, HttpProblem, PROBLEM_CONTENT_TYPE, Problems } from './problem';
 import { principalOf, tokenSettingsFromEnv, type Principal } from './principal';
 
@@ -27,39 +29,41 @@ export interface HttpResult {
 
 type ParsedEvent<Body, Params> = APIGatewayProxyEventV2 & { parsed?: { principal: Principal; body: Body; params: Params } };
 
-export interface HttpHandlerOptions<BodySchema extends z.ZodType | undefined, ParamsSchema extends z.ZodType | undefined> {
+export interface HttpHandlerOptions<Route extends RouteContract> {
   /** Names the service in logs. */
   readonly service: string;
-  /** Schema of the JSON body; when set, the body must be application/json and valid. */
-  readonly body?: BodySchema;
-  /** Schema of the path parameters. */
-  readonly params?: ParamsSchema;
-  readonly maxBodyBytes?: number;
+  /** The route's contract: access, request schemas and response schemas. */
+  readonly route: Route;
 }
 
-type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Infer<S> = S extends $ZodType ? output<S> : undefined;
+type BodyOf<Route> = Route extends RouteContract<$ZodType | undefined, $ZodType | undefined, infer Body> ? Infer<Body> : undefined;
+type ParamsOf<Route> = Route extends RouteContract<infer Params, $ZodType | undefined, $ZodType | undefined> ? Infer<Params> : undefined;
 
 const tokenSettings = tokenSettingsFromEnv();
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' } as const;
+/**
+ * Set by the local runtime (and so in every end-to-end test), never on AWS: each response is checked against its
+ * route's declared schema, and a mismatch answers 500 — the contract the API docs are generated from stays true.
+ */
+const VALIDATE_RESPONSES = process.env.VALIDATE_RESPONSES === 'true';
 
 /**
- * The HTTP middleware stack, composed once: logging with request correlation, route authorization from the
- * topology, JSON body parsing and validation, and problem+json for every error. The handler comes last and
- * receives a typed, validated request.
+ * The HTTP middleware stack, composed once: logging with request correlation, authorization with the route
+ * contract's access, JSON body and parameter validation with its schemas, and problem+json for every error. The
+ * handler comes last and receives a typed, validated request.
  */
-export function httpHandler<
-  BodySchema extends z.ZodType | undefined = undefined,
-  ParamsSchema extends z.ZodType | undefined = undefined,
->(
-  options: HttpHandlerOptions<BodySchema, ParamsSchema>,
-  handle: (request: HttpRequest<Infer<BodySchema>, Infer<ParamsSchema>>) => Promise<HttpResult>,
+export function httpHandler<Route extends RouteContract>(
+  options: HttpHandlerOptions<Route>,
+  handle: (request: HttpRequest<BodyOf<Route>, ParamsOf<Route>>) => Promise<HttpResult>,
 ) {
   const logger = createLogger(options.service);
-  return middy<ParsedEvent<Infer<BodySchema>, Infer<ParamsSchema>>, APIGatewayProxyStructuredResultV2, Error, Context>()
+  const route = options.route;
+  return middy<ParsedEvent<BodyOf<Route>, ParamsOf<Route>>, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(problemResponses(logger))
-    .use(authorizeRoute())
-    .use(parseRequest(options))
+    .use(authorizeRoute(route))
+    .use(parseRequest(route))
     .handler(async (event, context) => {
       const parsed = event.parsed;
       if (!parsed) throw new Error('request was not parsed');
@@ -71,8 +75,27 @@ export function httpHandler<
         query: event.queryStringParameters ?? {},
         context,
       });
+      if (VALIDATE_RESPONSES) checkResponse(route, result);
       return jsonResponse(result);
     });
+}
+
+class ResponseContractError extends Error {
+  override readonly name = 'ResponseContractError';
+}
+
+function checkResponse(route: RouteContract, result: HttpResult): void {
+  if (!(result.status in route.responses)) throw new ResponseContractError(`${routeKey(route)} answered ${result.status}, which its contract does not declare`);
+  const schema = route.responses[result.status];
+  if (schema === null || schema === undefined) {
+    if (result.body !== undefined) throw new ResponseContractError(`${routeKey(route)} answered ${result.status} with a body its contract does not declare`);
+    return;
+  }
+  const checked = safeParse(schema, result.body);
+  if (!checked.success) {
+    const issues = checked.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).slice(0, 5);
+    throw new ResponseContractError(`${routeKey(route)} ${result.status} response does not match its contract: ${issues.join('; ')}`);
+  }
 }
 
 export function jsonResponse(result: HttpResult): APIGatewayProxyStructuredResultV2 {
@@ -118,15 +141,16 @@ function problemResponses(logger: ReturnType<typeof createLogger>): MiddlewareOb
   };
 }
 
-function authorizeRoute(): MiddlewareObj<ParsedEvent<unknown, unknown>> {
+function authorizeRoute(route: RouteContract): MiddlewareObj<ParsedEvent<unknown, unknown>> {
+  const expectedKey = routeKey(route);
   return {
     name: 'authorizeRoute',
     before: (request) => {
       const event = request.event;
-      const access = declaredAccess(event.routeKey);
-      if (!access) throw Problems.forbidden(`Route ${event.routeKey} has no access declaration`);
+      // API Gateway sends this function only its own route; anything else is a wiring mistake, never served.
+      if (event.routeKey !== expectedKey) throw new Error(`This function serves ${expectedKey}, not ${event.routeKey}`);
       const principal = principalOf(event, tokenSettings);
-      const problem = accessProblem(access, principal, event.pathParameters ?? {});
+      const problem = accessProblem(route.access, principal, event.pathParameters ?? {});
       if (problem) throw problem;
       event.parsed = { principal, body: undefined, params: undefined };
     },
@@ -136,20 +160,24 @@ function authorizeRoute(): MiddlewareObj<ParsedEvent<unknown, unknown>> {
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-function parseRequest(options: HttpHandlerOptions<z.ZodType | undefined, z.ZodType | undefined>): MiddlewareObj<ParsedEvent<unknown, unknown>> {
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+function parseRequest(route: RouteContract): MiddlewareObj<ParsedEvent<unknown, unknown>> {
+  const maxBodyBytes = route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     name: 'parseRequest',
     before: (request) => {
       const event = request.event;
       const parsed = event.parsed ?? { principal: { kind: 'anonymous', reason: 'no credentials' }, body: undefined, params: undefined };
-      if (options.params) {
-        const result = options.params.safeParse(event.pathParameters ?? {});
+      if (route.params) {
+        const result = safeParse(route.params, event.pathParameters ?? {});
         if (!result.success) throw Problems.validation(fieldErrorsFromZod(result.error, '/path'));
         parsed.params = result.data;
       }
-      if (options.body && METHODS_WITH_BODY.has(event.requestContext.http.method)) {
-        parsed.body = parseJsonBody(event, options.body, maxBodyBytes);
+      if (route.query) {
+        const result = safeParse(route.query, event.queryStringParameters ?? {});
+        if (!result.success) throw Problems.validation(fieldErrorsFromZod(result.error, '/query'));
+      }
+      if (route.body && METHODS_WITH_BODY.has(event.requestContext.http.method)) {
+        parsed.body = parseJsonBody(event, route.body, maxBodyBytes);
       }
       event.parsed = parsed;
     },
@@ -161,7 +189,7 @@ export function rawBody(event: APIGatewayProxyEventV2): Buffer {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
-function parseJsonBody(event: APIGatewayProxyEventV2, schema: z.ZodType, maxBodyBytes: number): unknown {
+function parseJsonBody(event: APIGatewayProxyEventV2, schema: $ZodType, maxBodyBytes: number): unknown {
   const bytes = rawBody(event);
   if (bytes.length > maxBodyBytes) throw Problems.payloadTooLarge(maxBodyBytes);
   const contentType = event.headers?.['content-type'];
@@ -180,7 +208,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2, schema: z.ZodType, maxBody
   } catch (error) {
     throw Problems.malformedJson(`The request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
   }
-  const result = schema.safeParse(json);
+  const result = safeParse(schema, json);
   if (!result.success) throw Problems.validation(fieldErrorsFromZod(result.error));
   return result.data;
 }

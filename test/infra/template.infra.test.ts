@@ -2,9 +2,10 @@ import { mkdtempSync as makeTempDir, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/cdk/app';
-import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, topology, type AppTopology, type TableName } from '../../infra/topology';
+import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, tableOf, topology, type AppTopology, type TableName } from '../../infra/topology';
 import { authorizerKindFor, routeKey, type Access } from '../../infra/topology-types';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
+import { localFunctionEnvironment } from '../../infra/local/runtime';
 import { tmpdir } from 'node:os';
 
 /**
@@ -153,11 +154,35 @@ describe('synthesized template ↔ topology', () => {
       const logicalId = stateless.getLogicalId(functions[name]?.node.defaultChild as never);
       const env = (statelessTemplate.toJSON().Resources[logicalId].Properties.Environment.Variables ?? {}) as Record<string, unknown>;
       const tableVars = Object.keys(env).filter((key) => key.endsWith('_TABLE_NAME')).sort();
-      const declared = Object.keys((declaration as { tables?: Record<string, string> }).tables ?? {})
-        .map((table) => topology.tables[table as TableName].envVar)
+      const declared = Object.keys(declaration.tables)
+        .map((table) => tableOf(table).envVar)
         .sort();
       expect([name, tableVars]).toEqual([name, declared]);
     }
+  });
+
+  it('gives each function the same application variables on AWS as in the local runtime', () => {
+    // The local runtime adds only what Lambda itself provides (region, credentials, function name) and its endpoints.
+    const localOnly = /^(AWS_|PATH$|HOME$|TMPDIR$|LANG$|TZ$|DYNAMODB_ENDPOINT$|EVENTBRIDGE_ENDPOINT$|LAMBDA_ENDPOINT$|VALIDATE_RESPONSES$|LOG_LEVEL$|POWERTOOLS_METRICS_NAMESPACE$)/;
+    const cdkOnly = /^(NODE_OPTIONS|LOG_LEVEL|POWERTOOLS_METRICS_NAMESPACE|MARKETER_GROUP)$/;
+    const tokens = { issuer: 'i', audience: 'a', jwksUrl: 'j' };
+    for (const fn of Object.values(topology.functions)) {
+      const logicalId = stateless.getLogicalId(stateless.fn(fn.name).node.defaultChild as never);
+      const cloud = Object.keys(statelessTemplate.toJSON().Resources[logicalId].Properties.Environment.Variables ?? {}).filter((key) => !cdkOnly.test(key)).sort();
+      const local = Object.keys(localFunctionEnvironment(fn.name, tokens, { dynamoDb: 'd', aws: 'a' })).filter((key) => !localOnly.test(key)).sort();
+      expect([fn.name, cloud]).toEqual([fn.name, local]);
+    }
+  });
+
+  it('lets the privacy export invoke exactly the services\' exporters, and no other function invoke anything', () => {
+    // (EventBridge Scheduler's own target roles invoke the scheduled functions; they are not functions' roles.)
+    const policies = resourcesOf(statelessTemplate, 'AWS::IAM::Policy').filter(
+      (policy) => JSON.stringify(policy.Properties).includes('lambda:InvokeFunction') && !String(policy.Properties.PolicyName).startsWith('SchedulerRoleForTarget'),
+    );
+    expect(policies).toHaveLength(1);
+    const exporter = stateless.fn(topology.privacyExportFunction);
+    expect(JSON.stringify(policies[0]?.Properties)).toContain(stateless.getLogicalId(exporter.role?.node.defaultChild as never));
+    for (const duty of topology.privacy) expect(JSON.stringify(policies[0]?.Properties)).toContain(stateless.getLogicalId(stateless.fn(duty.export).node.defaultChild as never));
   });
 
   it('grants each function only its declared tables, and publishing only to the relay', () => {

@@ -40,7 +40,14 @@ beforeAll(async () => {
     },
     { busName: BUS, region: 'us-east-1', account: '000000000000', retryBaseDelayMs: 10, now: () => new Date() },
   );
-  server = createEventBridgeServer(bus);
+  // Called in-process with the test's own credentials (not a function's): publishing is allowed, invoking is not.
+  server = createEventBridgeServer({
+    bus,
+    invoke: () => Promise.reject(new Error('no functions here')),
+    permissions: new Map(),
+    region: 'us-east-1',
+    account: '000000000000',
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   Object.assign(process.env, { EVENTBRIDGE_ENDPOINT: `http://127.0.0.1:${(server.address() as { port: number }).port}`, EVENT_BUS_NAME: BUS });
   const { handler: relay } = await import('../../functions/platform/outbox-relay.handler');

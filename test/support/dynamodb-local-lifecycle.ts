@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { freePort, startDynamoDbLocal, type RunningDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { ensureTables } from '../../infra/local/tables';
-import { physicalTableName, topology, type TableName } from '../../infra/topology';
+import { physicalTableName, topology } from '../../infra/topology';
 
 /**
  * One DynamoDB Local (in memory) for the whole integration run, with every topology table created from its
@@ -25,18 +25,11 @@ export async function setup(): Promise<void> {
     // Handlers log every request; keep test output readable unless asked (TEST_LOGS=1).
     LOG_LEVEL: process.env.TEST_LOGS ? 'INFO' : 'SILENT',
   });
-  for (const table of Object.keys(topology.tables) as TableName[]) {
-    process.env[topology.tables[table].envVar] = physicalTableName(TEST_STAGE, table);
-  }
+  for (const [table, declaration] of Object.entries(topology.tables)) process.env[declaration.envVar] = physicalTableName(TEST_STAGE, table);
   const client = new DynamoDBClient({ endpoint: running.endpoint });
   await ensureTables(
     client,
-    Object.fromEntries(
-      (Object.keys(topology.tables) as TableName[]).map((table) => [
-        table,
-        { physicalName: physicalTableName(TEST_STAGE, table), declaration: topology.tables[table] },
-      ]),
-    ),
+    Object.fromEntries(Object.entries(topology.tables).map(([table, declaration]) => [table, { physicalName: physicalTableName(TEST_STAGE, table), declaration }])),
   );
   client.destroy();
 }
