@@ -1,6 +1,7 @@
 import { customersService } from '../functions/customers/service';
 import { identityService } from '../functions/identity/service';
 import { loyaltyService } from '../functions/loyalty/service';
+import { metaService } from '../functions/meta/service';
 import { platformService } from '../functions/platform/service';
 import { privacyService } from '../functions/privacy/service';
 import { purchasesService } from '../functions/purchases/service';
@@ -21,6 +22,7 @@ export const topology = composeTopology([
   loyaltyService,
   webhooksService,
   privacyService,
+  metaService,
 ]);
 
 export type AppTopology = typeof topology;
