@@ -1,9 +1,12 @@
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CustomerErasureRequested } from '../../events/customer-erasure-requested';
 import { confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
-import { cancellationReasons } from '../../shared/aws/transactions';
-import { emptyActivity, totalsFromStorage, type CustomerActivity } from './domain/activity';
+import { transactWrite } from '../../shared/aws/transactions';
+import type { CustomerActivity } from './domain/activity';
+import { activityFromItem } from './customers.items';
+import type { ActivityStore } from './domain/track-activity';
+import type { CustomersStore } from './domain/use-cases';
 
 const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
 const ACTIVITY_SK = 'ACTIVITY';
@@ -15,7 +18,7 @@ const MARKER_RETENTION_SECONDS = 90 * 24 * 3600;
 
 export type ApplyOutcome = 'applied' | 'already-applied' | 'conflict';
 
-export class CustomersRepository {
+export class CustomersRepository implements CustomersStore, ActivityStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -25,15 +28,7 @@ export class CustomersRepository {
     const result = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: ACTIVITY_SK }, ConsistentRead: true }),
     );
-    if (!result.Item) return undefined;
-    const stored = result.Item.activity as Omit<CustomerActivity, 'version'>;
-    return {
-      ...emptyActivity(customerId),
-      ...stored,
-      spentMinor: totalsFromStorage(stored.spentMinor),
-      refundedMinor: totalsFromStorage(stored.refundedMinor),
-      version: result.Item.version as number,
-    };
+    return result.Item ? activityFromItem(customerId, result.Item) : undefined;
   }
 
   async hasApplied(customerId: string, eventId: string): Promise<boolean> {
@@ -49,41 +44,31 @@ export class CustomersRepository {
    */
   async saveApplied(previousVersion: number, next: CustomerActivity, eventId: string, now: Date): Promise<ApplyOutcome> {
     const { version, ...activity } = next;
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: customerPk(next.customerId),
-                  sk: `APPLIED#${eventId}`,
-                  appliedAt: now.toISOString(),
-                  expiresAt: Math.floor(now.getTime() / 1000) + MARKER_RETENTION_SECONDS,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: customerPk(next.customerId), sk: ACTIVITY_SK, activity, version, updatedAt: now.toISOString() },
-                ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
-                ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
-              },
-            },
-          ],
-        }),
-      );
-      return 'applied';
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0] === 'ConditionalCheckFailed') return 'already-applied';
-      if (reasons[1] === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) return 'conflict';
-      throw error;
-    }
+    const outcome = await transactWrite(this.client, [
+      {
+        label: 'marker',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: customerPk(next.customerId), sk: `APPLIED#${eventId}`, appliedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + MARKER_RETENTION_SECONDS },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      {
+        label: 'activity',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: customerPk(next.customerId), sk: ACTIVITY_SK, activity, version, updatedAt: now.toISOString() },
+            ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
+            ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
+          },
+        },
+      },
+    ]);
+    if (outcome.kind === 'committed') return 'applied';
+    return outcome.failed.includes('marker') ? 'already-applied' : 'conflict';
   }
 
   /** Records an erasure request; its stream record becomes CustomerErasureRequested for every service. */

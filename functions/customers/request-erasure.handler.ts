@@ -3,6 +3,7 @@ import { now } from '../../shared/clock';
 import { httpHandler } from '../../shared/http/stack';
 import { requestCustomerErasure as route } from './customers.routes';
 import { customersRepository, SERVICE } from './customers.context';
+import { requestErasure } from './domain/use-cases';
 
 customersRepository();
 
@@ -13,6 +14,6 @@ customersRepository();
 export const handler = httpHandler({ service: SERVICE, route }, async ({ params, principal }) => {
   const requestId = randomUUID();
   const requestedBy = principal.kind === 'marketer' ? principal.marketerId : principal.kind;
-  await customersRepository().requestErasure({ requestId, customerId: params.customerId, requestedBy, requestedAt: now().toISOString() });
+  await requestErasure(customersRepository(), { requestId, customerId: params.customerId, requestedBy, requestedAt: now().toISOString() });
   return { status: 202, body: { requestId, customerId: params.customerId, status: 'requested', confirmations: 'CustomerErased events, one per service' } };
 });

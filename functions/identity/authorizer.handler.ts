@@ -5,7 +5,7 @@ import { loadConfig, nonEmpty } from '../../shared/config';
 import { now } from '../../shared/clock';
 import { createLogger } from '../../shared/logger';
 import { principalFromClaims, tokenSettingsFromEnv, type AuthorizerContext } from '../../shared/http/principal';
-import { parseApiKey, verifyApiKey } from './domain/api-keys';
+import { authenticateApiKey } from './domain/api-keys';
 import { IdentityRepository } from './identity.repository';
 
 /**
@@ -39,14 +39,9 @@ export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promis
 }
 
 async function authorizeApiKey(apiKey: string, routeKey: string): Promise<Result> {
-  const parsed = parseApiKey(apiKey);
-  if (!parsed) {
-    logger.info('api key rejected', { reason: 'malformed key', routeKey });
-    return { isAuthorized: false, context: { principalType: 'anonymous', reason: 'malformed key' } };
-  }
-  const verification = verifyApiKey(await repository.getApiKey(parsed.keyId), parsed.secret);
+  const verification = await authenticateApiKey(repository, apiKey);
   if (!verification.ok) {
-    logger.info('api key rejected', { reason: verification.reason, keyId: parsed.keyId, routeKey });
+    logger.info('api key rejected', { reason: verification.reason, ...(verification.keyId ? { keyId: verification.keyId } : {}), routeKey });
     return { isAuthorized: false, context: { principalType: 'anonymous', reason: verification.reason } };
   }
   return { isAuthorized: true, context: { principalType: 'storefront', storeId: verification.storeId, keyId: verification.keyId } };

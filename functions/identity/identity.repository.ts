@@ -1,13 +1,15 @@
+import * as z from 'zod';
+import { parseItem } from '../../shared/aws/items';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../shared/aws/query';
 import { isConditionalCheckFailure } from '../../shared/aws/transactions';
-import type { ApiKeyRecord } from './domain/api-keys';
+import type { ApiKeyRecord, ApiKeyStore } from './domain/api-keys';
 
 const keyPk = (keyId: string) => `APIKEY#${keyId}`;
 const storePk = (storeId: string) => `STORE#${storeId}`;
 
 /** The identity table: stores, and API keys addressed by key id (gsi1 lists a store's keys). */
-export class IdentityRepository {
+export class IdentityRepository implements ApiKeyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -117,13 +119,16 @@ export class WebhookSecrets {
   }
 }
 
+const apiKeyItem = z.object({
+  keyId: z.string(),
+  storeId: z.string(),
+  secretHash: z.string(),
+  status: z.enum(['active', 'revoked']),
+  createdAt: z.string(),
+  revokedAt: z.string().optional(),
+});
+
+/** A stored API key, parsed (never cast). */
 function toApiKey(item: Record<string, unknown>): ApiKeyRecord {
-  return {
-    keyId: item.keyId as string,
-    storeId: item.storeId as string,
-    secretHash: item.secretHash as string,
-    status: item.status as ApiKeyRecord['status'],
-    createdAt: item.createdAt as string,
-    ...(item.revokedAt === undefined ? {} : { revokedAt: item.revokedAt as string }),
-  };
+  return parseItem(apiKeyItem, item, 'API key');
 }

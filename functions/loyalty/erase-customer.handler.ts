@@ -3,6 +3,7 @@ import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { now } from '../../shared/clock';
 import { loadConfig, nonEmpty } from '../../shared/config';
 import { eventConsumer } from '../../shared/events/consumer';
+import { eraseLoyaltyData } from './domain/privacy';
 import { LoyaltyPrivacy } from './loyalty.repository';
 import { SERVICE } from './loyalty.context';
 
@@ -11,5 +12,5 @@ const privacy = new LoyaltyPrivacy(dynamoDocumentClient(), config.LOYALTY_TABLE_
 
 export const handler = eventConsumer({ service: SERVICE, contracts: [CustomerErasureRequested] }, async (event) => {
   const { requestId, customerId } = event.detail.data;
-  await privacy.eraseCustomer(requestId, customerId, now().toISOString());
+  await eraseLoyaltyData(privacy, { requestId, customerId }, now().toISOString());
 });

@@ -1,7 +1,7 @@
 import { pagedListing } from '../../shared/http/listing';
+import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
-import type { Reward } from './domain/records';
-import { eligibleFor } from './domain/use-cases';
+import { rewardsPage, type CatalogViewer } from './domain/catalog';
 import { loyaltyRepository, SERVICE } from './loyalty.context';
 import { listRewards as route } from './loyalty.routes';
 
@@ -9,12 +9,9 @@ loyaltyRepository();
 
 /** Marketers see the whole catalog; storefronts the active rewards; a customer what is active and eligible for them. */
 export const handler = httpHandler({ service: SERVICE, route }, async ({ principal, query }) => {
-  const repository = loyaltyRepository();
-  let keep: (reward: Reward) => boolean = () => true;
-  if (principal.kind === 'storefront') keep = (reward) => reward.active;
-  if (principal.kind === 'customer') {
-    const [account, program] = await Promise.all([repository.getAccount(principal.customerId), repository.getProgramCached()]);
-    keep = (reward) => eligibleFor(reward, program, account.tier?.name);
-  }
-  return pagedListing(query, (page) => repository.listRewards(page.limit, page.cursor), (reward) => reward, keep);
+  let viewer: CatalogViewer;
+  if (principal.kind === 'customer') viewer = { kind: 'customer', customerId: principal.customerId };
+  else if (principal.kind === 'storefront' || principal.kind === 'marketer') viewer = { kind: principal.kind };
+  else throw Problems.unauthorized();
+  return pagedListing(query, (page) => rewardsPage(loyaltyRepository(), viewer, page), (reward) => reward);
 });

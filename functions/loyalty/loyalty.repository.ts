@@ -1,7 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../shared/aws/query';
-import { cancellationReasons } from '../../shared/aws/transactions';
+import { conditionalWrite, isConditionalCheckFailure, transactWrite, type LabelledItem, type TransactItem } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
 import { ERASED, confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, type OutboxRecord } from '../../shared/events/outbox';
@@ -9,7 +9,9 @@ import { addDays, dueShard, newAccount, type Account, type LedgerEntry, type Lot
 import type { Plan } from './domain/operations';
 import type { Program } from './domain/program';
 import type { EarnRecord, Redemption, Reward, SpendRecord } from './domain/records';
-import type { CommitOutcome, DueKind, ExtraItem, LoyaltyStore } from './domain/store';
+import type { CommitIntent, CommitOutcome, ConflictCause, DueKind, LoyaltyStore, MarkerKind } from './domain/store';
+import type { LoyaltyPrivacyStore } from './domain/privacy';
+import { accountFromItem, couponFromItem, earnFromItem, entryFromItem, lotFromItem, programFromItem, redemptionFromItem, rewardFromItem, spendFromItem } from './loyalty.items';
 
 /**
  * The loyalty table. Per customer (pk CUST#<id>): ACCOUNT, LEDGER#<seq>, LOT#<lotId>, EARN#<store>#<order>,
@@ -18,7 +20,7 @@ import type { CommitOutcome, DueKind, ExtraItem, LoyaltyStore } from './domain/s
  * sorted by due time) that the schedules page through — never a Scan.
  */
 type Item = Record<string, unknown>;
-type RawTransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+type RawTransactItem = TransactItem;
 
 const customerPk = (customerId: string) => `CUST#${customerId}`;
 const pad = (seq: number) => String(seq).padStart(10, '0');
@@ -46,39 +48,33 @@ export class LoyaltyRepository implements LoyaltyStore {
 
   async getProgram(): Promise<Program | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'PROGRAM', sk: 'CURRENT' }, ConsistentRead: true }));
-    return result.Item?.program as Program | undefined;
+    return result.Item ? programFromItem(result.Item) : undefined;
   }
 
   /** Saves a new version; fails with 'conflict' when another change landed since `previousVersion`. */
   async saveProgram(program: Program, previousVersion: number): Promise<'saved' | 'conflict'> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.tableName, Item: { pk: 'PROGRAM', sk: `V#${pad(program.version)}`, program }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: 'PROGRAM', sk: 'CURRENT', program, version: program.version },
-                ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
-                ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
-              },
-            },
-          ],
-        }),
-      );
-      return 'saved';
-    } catch (error) {
-      if (cancellationReasons(error)) return 'conflict';
-      throw error;
-    }
+    const outcome = await transactWrite(this.client, [
+      { label: 'version', item: { Put: { TableName: this.tableName, Item: { pk: 'PROGRAM', sk: `V#${pad(program.version)}`, program }, ConditionExpression: 'attribute_not_exists(pk)' } } },
+      {
+        label: 'current',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: 'PROGRAM', sk: 'CURRENT', program, version: program.version },
+            ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
+            ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
+          },
+        },
+      },
+    ]);
+    return outcome.kind === 'committed' ? 'saved' : 'conflict';
   }
 
   // ---- accounts, ledger, lots
 
   async getAccount(customerId: string): Promise<Account> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: 'ACCOUNT' }, ConsistentRead: true }));
-    return result.Item ? (result.Item.account as Account) : newAccount(customerId);
+    return result.Item ? accountFromItem(result.Item) : newAccount(customerId);
   }
 
   /** Lots and in-window spend in one Query (their sort keys are adjacent): LOT# … SPEND#. */
@@ -90,8 +86,8 @@ export class LoyaltyRepository implements LoyaltyStore {
       ConsistentRead: true,
     });
     return {
-      lots: items.filter((item) => String(item.sk).startsWith('LOT#')).map((item) => item.lot as Lot),
-      spend: items.filter((item) => String(item.sk).startsWith('SPEND#')).map((item) => item.spend as SpendRecord),
+      lots: items.filter((item) => String(item.sk).startsWith('LOT#')).map(lotFromItem),
+      spend: items.filter((item) => String(item.sk).startsWith('SPEND#')).map(spendFromItem),
     };
   }
 
@@ -104,20 +100,20 @@ export class LoyaltyRepository implements LoyaltyStore {
     });
     // Exact with BigInt; then at most 2^53 − 1, which changes no decision: the sum is only compared with tier
     // thresholds, and those are at most 10^11 minor units.
-    const total = items.reduce((sum, item) => sum + BigInt((item.spend as SpendRecord).baseAmountMinor ?? 0), 0n);
+    const total = items.reduce((sum, item) => sum + BigInt(spendFromItem(item).baseAmountMinor), 0n);
     return total > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(total);
   }
 
   async getLot(customerId: string, lotId: string): Promise<Lot | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: `LOT#${lotId}` }, ConsistentRead: true }));
-    return result.Item?.lot as Lot | undefined;
+    return result.Item ? lotFromItem(result.Item) : undefined;
   }
 
   async getEarn(customerId: string, storeId: string, orderId: string): Promise<EarnRecord | undefined> {
     const result = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: `EARN#${storeId}#${orderId}` }, ConsistentRead: true }),
     );
-    return result.Item?.earn as EarnRecord | undefined;
+    return result.Item ? earnFromItem(result.Item) : undefined;
   }
 
   async ledger(customerId: string, limit: number, cursor?: string): Promise<Page<LedgerEntry>> {
@@ -137,23 +133,20 @@ export class LoyaltyRepository implements LoyaltyStore {
         ConsistentRead: true,
       }),
     );
-    return { items: (result.Items ?? []).map((item) => item.entry as LedgerEntry), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return { items: (result.Items ?? []).map(entryFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
-  async getMarker(customerId: string, kind: 'ADJUST' | 'IDEMP', key: string): Promise<Item | undefined> {
+  async getMarker(customerId: string, kind: MarkerKind, key: string): Promise<Item | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: `${kind}#${key}` }, ConsistentRead: true }));
     return result.Item;
   }
 
-  markerItem(customerId: string, kind: 'ADJUST' | 'IDEMP', key: string, value: Item): RawTransactItem {
-    return { Put: { TableName: this.tableName, Item: { pk: customerPk(customerId), sk: `${kind}#${key}`, ...value }, ConditionExpression: 'attribute_not_exists(pk)' } };
-  }
-
   /**
    * Commits a plan in one transaction: the account (conditioned on the version the plan started from), its ledger
-   * entries with their events, lots, the earn and spend records, a tier change, and any extra items.
+   * entries with their events, lots, the earn and spend records, a tier change, and the intents that must commit
+   * with it. A refusal names its cause: an intent's condition, else the account (the plan's state changed).
    */
-  async commit(plan: Plan, options: { program?: Program; extras?: ExtraItem[] } = {}): Promise<CommitOutcome> {
+  async commit(plan: Plan, options: { program?: Program; intents?: readonly CommitIntent[] } = {}): Promise<CommitOutcome> {
     const account = plan.change.account;
     const before = plan.change.before;
     const pk = customerPk(account.customerId);
@@ -214,18 +207,36 @@ export class LoyaltyRepository implements LoyaltyStore {
       const { outbox, ...change } = plan.tierChange;
       items.push({ Put: { TableName: this.tableName, Item: { pk, sk: `TIER#${pad(change.seq)}`, change: { ...change, at: plan.change.now }, [OUTBOX_ATTRIBUTE]: outbox } } });
     }
-    const extras = (options.extras ?? []) as RawTransactItem[];
-    items.push(...extras);
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return { kind: 'committed' };
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      const extraStart = items.length - extras.length;
-      const failedExtra = reasons.findIndex((reason, index) => index >= extraStart && reason === 'ConditionalCheckFailed');
-      if (failedExtra >= 0) return { kind: 'extra-failed', index: failedExtra - extraStart };
-      return { kind: 'conflict' };
+    const labelled: LabelledItem<ConflictCause>[] = [
+      ...items.map((item) => ({ label: 'account' as const, item })),
+      ...(options.intents ?? []).flatMap((intent) => this.intentItems(intent)),
+    ];
+    const outcome = await transactWrite(this.client, labelled);
+    if (outcome.kind === 'committed') return { kind: 'committed' };
+    return { kind: 'conflict', on: outcome.failed.find((cause) => cause !== 'account') ?? 'account' };
+  }
+
+  /** The items an intent writes, each labelled with the cause its condition stands for. */
+  private intentItems(intent: CommitIntent): LabelledItem<ConflictCause>[] {
+    switch (intent.kind) {
+      case 'remember':
+        return [
+          {
+            label: 'marker',
+            item: { Put: { TableName: this.tableName, Item: { pk: customerPk(intent.customerId), sk: `${intent.marker}#${intent.key}`, ...intent.value }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          },
+        ];
+      case 'take-stock':
+        return [{ label: 'stock', item: this.stockDecrement(intent.rewardId) }];
+      case 'return-stock':
+        return [{ label: 'stock', item: this.stockIncrement(intent.rewardId) }];
+      case 'save-redemption': {
+        const condition = intent.expect === 'new' ? 'create' : intent.expect;
+        return [
+          { label: 'redemption', item: this.redemptionPut(intent.redemption, condition) },
+          { label: 'redemption', item: this.couponPut(intent.redemption, condition) },
+        ];
+      }
     }
   }
 
@@ -240,7 +251,8 @@ export class LoyaltyRepository implements LoyaltyStore {
     return {
       pk: customerPk(lot.customerId),
       sk: `LOT#${lot.lotId}`,
-      lot: JSON.parse(JSON.stringify(lot)) as Lot,
+      // Plain data only (no undefined fields) in the stored lot.
+      lot: JSON.parse(JSON.stringify(lot)) as unknown,
       ...(due ? { gsi1pk: `DUE#${due.kind}#${shard}`, gsi1sk: `${due.at}#${lot.customerId}#${lot.lotId}` } : {}),
     };
   }
@@ -255,9 +267,12 @@ export class LoyaltyRepository implements LoyaltyStore {
         ConditionExpression: 'attribute_exists(pk) AND begins_with(gsi1pk, :remind)',
         ExpressionAttributeValues: { ':remind': 'DUE#REMIND#' },
       }),
-    ).catch((error: unknown) => {
-      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-    });
+    ).then(
+      () => undefined,
+      (error: unknown) => {
+        if (!isConditionalCheckFailure(error)) throw error;
+      },
+    );
   }
 
   /** One page of due items of a kind in a shard (due time ≤ now), oldest first. */
@@ -297,22 +312,20 @@ export class LoyaltyRepository implements LoyaltyStore {
   /** Creates (when `create`) or replaces a reward; stock is its own attribute so redemptions can decrement it. */
   async putReward(reward: Reward, create: boolean): Promise<'saved' | 'exists' | 'missing'> {
     const { stock, ...rest } = reward;
-    try {
-      await this.client.send(
+    const outcome = await conditionalWrite(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { pk: 'REWARD', sk: reward.rewardId, reward: rest, ...(stock === undefined ? {} : { stock }) },
           ConditionExpression: create ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
         }),
-      );
-      return 'saved';
-    } catch (error) {
-      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return create ? 'exists' : 'missing';
-      throw error;
-    }
+      ),
+    );
+    if (outcome === 'done') return 'saved';
+    return create ? 'exists' : 'missing';
   }
 
-  stockDecrement(rewardId: string): RawTransactItem {
+  private stockDecrement(rewardId: string): RawTransactItem {
     return {
       Update: {
         TableName: this.tableName,
@@ -324,7 +337,7 @@ export class LoyaltyRepository implements LoyaltyStore {
     };
   }
 
-  stockIncrement(rewardId: string): RawTransactItem {
+  private stockIncrement(rewardId: string): RawTransactItem {
     return {
       Update: {
         TableName: this.tableName,
@@ -336,7 +349,7 @@ export class LoyaltyRepository implements LoyaltyStore {
     };
   }
 
-  redemptionPut(redemption: Redemption, condition: 'create' | { status: Redemption['status'] }): RawTransactItem {
+  private redemptionPut(redemption: Redemption, condition: 'create' | { status: Redemption['status'] }): RawTransactItem {
     return {
       Put: {
         TableName: this.tableName,
@@ -354,7 +367,7 @@ export class LoyaltyRepository implements LoyaltyStore {
     };
   }
 
-  couponPut(redemption: Redemption, condition: 'create' | { status: Redemption['status'] }): RawTransactItem {
+  private couponPut(redemption: Redemption, condition: 'create' | { status: Redemption['status'] }): RawTransactItem {
     return {
       Put: {
         TableName: this.tableName,
@@ -374,24 +387,22 @@ export class LoyaltyRepository implements LoyaltyStore {
 
   async getRedemption(redemptionId: string): Promise<Redemption | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `REDEMPTION#${redemptionId}`, sk: 'REDEMPTION' }, ConsistentRead: true }));
-    return result.Item?.redemption as Redemption | undefined;
+    return result.Item ? redemptionFromItem(result.Item) : undefined;
   }
 
   async getCoupon(code: string): Promise<{ redemptionId: string; status: Redemption['status'] } | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: `COUPON#${code}`, sk: 'COUPON' }, ConsistentRead: true }));
-    return result.Item ? { redemptionId: result.Item.redemptionId as string, status: result.Item.status as Redemption['status'] } : undefined;
+    return result.Item ? couponFromItem(result.Item) : undefined;
   }
 
   /** Marks a coupon and its redemption used, once. */
   async consumeCoupon(redemption: Redemption, usedAt: string, usedBy: string): Promise<'used' | 'not-active'> {
     const used: Redemption = { ...redemption, status: 'used', usedAt, usedBy };
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [this.couponPut(used, { status: 'active' }), this.redemptionPut(used, { status: 'active' })] }));
-      return 'used';
-    } catch (error) {
-      if (cancellationReasons(error)) return 'not-active';
-      throw error;
-    }
+    const outcome = await transactWrite(this.client, [
+      { label: 'coupon', item: this.couponPut(used, { status: 'active' }) },
+      { label: 'redemption', item: this.redemptionPut(used, { status: 'active' }) },
+    ]);
+    return outcome.kind === 'committed' ? 'used' : 'not-active';
   }
 
   async listRedemptions(customerId: string, limit: number, cursor?: string): Promise<Page<Redemption>> {
@@ -411,7 +422,7 @@ export class LoyaltyRepository implements LoyaltyStore {
         ExclusiveStartKey: start,
       }),
     );
-    return { items: (result.Items ?? []).map((item) => item.redemption as Redemption), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    return { items: (result.Items ?? []).map(redemptionFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
   }
 }
 
@@ -420,7 +431,7 @@ export class LoyaltyRepository implements LoyaltyStore {
  * Erasure and export for the loyalty service. Balances and ledger amounts are anonymous totals and stay; the only
  * free text about a customer is what marketers wrote as adjustment reasons, which is erased (also in stored events).
  */
-export class LoyaltyPrivacy {
+export class LoyaltyPrivacy implements LoyaltyPrivacyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -434,7 +445,7 @@ export class LoyaltyPrivacy {
     });
     let erased = 0;
     for (const item of entries) {
-      const entry = item.entry as LedgerEntry;
+      const entry = entryFromItem(item);
       if (entry.type !== 'adjust' || entry.reason === ERASED) continue;
       await this.client.send(
         new UpdateCommand({
@@ -464,20 +475,18 @@ export class LoyaltyPrivacy {
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': customerPk(customerId) },
     });
-    const of = (prefix: string, field: string) => items.filter((item) => String(item.sk).startsWith(prefix)).map((item) => item[field]);
+    const startingWith = (prefix: string) => items.filter((item) => String(item.sk).startsWith(prefix));
+    const accountItem = items.find((item) => item.sk === 'ACCOUNT');
     return {
-      account: items.find((item) => item.sk === 'ACCOUNT')?.account ?? null,
-      ledger: of('LEDGER#', 'entry'),
-      pointLots: of('LOT#', 'lot'),
-      qualifyingSpend: of('SPEND#', 'spend'),
-      tierHistory: of('TIER#', 'change'),
-      redemptions: redemptions.map((item) => item.redemption),
+      account: accountItem ? accountFromItem(accountItem) : null,
+      ledger: startingWith('LEDGER#').map(entryFromItem),
+      pointLots: startingWith('LOT#').map(lotFromItem),
+      qualifyingSpend: startingWith('SPEND#').map(spendFromItem),
+      tierHistory: startingWith('TIER#').map((item) => item.change),
+      redemptions: redemptions.map(redemptionFromItem),
     };
   }
 }
 
-function rewardFromItem(item: Item): Reward {
-  return { ...(item.reward as Omit<Reward, 'stock'>), ...(item.stock === undefined ? {} : { stock: item.stock as number }) };
-}
 
 export type { RawTransactItem, TransactWriteItem, DueKind, CommitOutcome };

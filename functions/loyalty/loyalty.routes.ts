@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { currencyCode, decimalAmount, listingOf, listingQuery, minorUnits, timestamp } from '../../shared/http/responses';
 import { defineRoute } from '../../shared/http/route';
-import { programInput } from './domain/program';
+import { programInput, storedProgram } from './domain/program';
 import {
   adjustmentBody,
   batchAdjustmentBody,
@@ -16,7 +16,7 @@ import {
 
 /** The loyalty API: program, balances and ledger, adjustments, rewards and redemptions. */
 const audit = { createdAt: timestamp, updatedAt: timestamp, updatedBy: z.string() };
-const program = z.object({ ...programInput.shape, version: z.number().int().positive(), updatedAt: timestamp, updatedBy: z.string() });
+const program = storedProgram;
 const reward = createRewardBody.extend(audit);
 const points = z.number().int();
 const balanceAfter = z.object({ available: points, pending: points });

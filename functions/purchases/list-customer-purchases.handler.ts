@@ -1,6 +1,7 @@
 import { pagedListing } from '../../shared/http/listing';
 import { httpHandler } from '../../shared/http/stack';
 import { purchaseView } from './domain/purchase';
+import { customerPurchases } from './domain/queries';
 import { purchasesRepository, SERVICE } from './purchases.context';
 import { listCustomerPurchases as route } from './purchases.routes';
 
@@ -11,7 +12,7 @@ export const handler = httpHandler({ service: SERVICE, route }, async ({ princip
   pagedListing(
     query,
     (page) =>
-      purchasesRepository().listCustomerPurchases({
+      customerPurchases(purchasesRepository(), {
         customerId: params.customerId,
         storeId: principal.kind === 'storefront' ? principal.storeId : undefined,
         ...page,

@@ -1,14 +1,17 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ERASED, confirmErasureOnce } from '../../shared/events/erasure';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { queryAll } from '../../shared/aws/query';
-import { cancellationReasons, isConditionalCheckFailure } from '../../shared/aws/transactions';
+import { isConditionalCheckFailure, transactWrite } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { MAX_HELD_REFUNDS, purchaseEventId, refundEventId, type HeldRefund, type Purchase, type Refund } from './domain/purchase';
+import { heldFromItem, placeholderVersion, purchaseFromItem, refundFromItem } from './purchases.items';
+import type { PurchasesPrivacyStore } from './domain/queries';
+import type { PurchaseStore } from './domain/use-cases';
 
 /**
  * The purchases table: one item collection per store and order (the purchase and its refunds).
@@ -29,7 +32,7 @@ export type InsertRefundOutcome =
   | { kind: 'refund-exists'; existing: Refund }
   | { kind: 'purchase-changed' };
 
-export class PurchasesRepository {
+export class PurchasesRepository implements PurchaseStore, PurchasesPrivacyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -50,7 +53,7 @@ export class PurchasesRepository {
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
       const existing = error.Item ? unmarshalled(error.Item) : (await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: orderKey(purchase.storeId, purchase.orderId), sk: PURCHASE_SK }, ConsistentRead: true }))).Item;
-      if (existing?.type === HELD_PLACEHOLDER) return { kind: 'held', heldVersion: existing.heldVersion as number };
+      if (existing?.type === HELD_PLACEHOLDER) return { kind: 'held', heldVersion: placeholderVersion(existing) };
       if (existing) return { kind: 'exists', existing: purchaseFromItem(existing) };
       throw error;
     }
@@ -64,7 +67,7 @@ export class PurchasesRepository {
       ExpressionAttributeValues: { ':pk': orderKey(storeId, orderId), ':held': HELD_PREFIX },
       ConsistentRead: true,
     });
-    return items.map((item) => item.held as HeldRefund);
+    return items.map(heldFromItem);
   }
 
   /**
@@ -75,40 +78,33 @@ export class PurchasesRepository {
   async holdRefund(held: HeldRefund): Promise<{ kind: 'held' } | { kind: 'held-exists'; existing: HeldRefund } | { kind: 'purchase-exists' } | { kind: 'too-many' }> {
     const pk = orderKey(held.storeId, held.orderId);
     const expiresAt = Math.floor(Date.parse(held.receivedAt) / 1000) + HELD_RETENTION_SECONDS;
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk, sk: PURCHASE_SK },
-                UpdateExpression: 'SET #type = :placeholder, heldVersion = if_not_exists(heldVersion, :zero) + :one, expiresAt = :expiresAt',
-                ConditionExpression: 'attribute_not_exists(pk) OR (#type = :placeholder AND heldVersion < :max)',
-                ExpressionAttributeNames: { '#type': 'type' },
-                ExpressionAttributeValues: { ':placeholder': HELD_PLACEHOLDER, ':zero': 0, ':one': 1, ':max': MAX_HELD_REFUNDS, ':expiresAt': expiresAt },
-              },
-            },
-            { Put: { TableName: this.tableName, Item: { pk, sk: `${HELD_PREFIX}${held.refundId}`, type: 'heldRefund', held, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ],
-        }),
-      );
-      return { kind: 'held' };
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[1] === 'ConditionalCheckFailed') {
-        const existing = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: `${HELD_PREFIX}${held.refundId}` }, ConsistentRead: true }));
-        if (existing.Item) return { kind: 'held-exists', existing: existing.Item.held as HeldRefund };
-      }
-      if (reasons[0] === 'ConditionalCheckFailed') {
-        const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: PURCHASE_SK }, ConsistentRead: true }));
-        if (current.Item?.type === HELD_PLACEHOLDER) return { kind: 'too-many' };
-        return { kind: 'purchase-exists' };
-      }
-      // Lost a race with another writer of this order: the caller reads again.
-      return { kind: 'purchase-exists' };
+    const outcome = await transactWrite(this.client, [
+      {
+        label: 'placeholder',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk, sk: PURCHASE_SK },
+            UpdateExpression: 'SET #type = :placeholder, heldVersion = if_not_exists(heldVersion, :zero) + :one, expiresAt = :expiresAt',
+            ConditionExpression: 'attribute_not_exists(pk) OR (#type = :placeholder AND heldVersion < :max)',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':placeholder': HELD_PLACEHOLDER, ':zero': 0, ':one': 1, ':max': MAX_HELD_REFUNDS, ':expiresAt': expiresAt },
+          },
+        },
+      },
+      { label: 'held', item: { Put: { TableName: this.tableName, Item: { pk, sk: `${HELD_PREFIX}${held.refundId}`, type: 'heldRefund', held, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } } },
+    ]);
+    if (outcome.kind === 'committed') return { kind: 'held' };
+    if (outcome.failed.includes('held')) {
+      const existing = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: `${HELD_PREFIX}${held.refundId}` }, ConsistentRead: true }));
+      if (existing.Item) return { kind: 'held-exists', existing: heldFromItem(existing.Item) };
     }
+    if (outcome.failed.includes('placeholder')) {
+      const current = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: PURCHASE_SK }, ConsistentRead: true }));
+      if (current.Item?.type === HELD_PLACEHOLDER) return { kind: 'too-many' };
+    }
+    // The purchase was recorded meanwhile, or another writer of this order won a race: the caller reads again.
+    return { kind: 'purchase-exists' };
   }
 
   /** Replaces the placeholder with the purchase, writes the refunds (each with its event) and releases the holds. */
@@ -119,29 +115,24 @@ export class PurchasesRepository {
       refundedTotal += refund.amountMinor;
       return { Put: { TableName: this.tableName, Item: this.refundItem(purchase, refund, { refundedTotalMinor: refundedTotal, fullyRefunded: refundedTotal === purchase.amountMinor }), ConditionExpression: 'attribute_not_exists(pk)' } };
     });
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: this.purchaseItem(purchase),
-                ConditionExpression: '#type = :placeholder AND heldVersion = :version',
-                ExpressionAttributeNames: { '#type': 'type' },
-                ExpressionAttributeValues: { ':placeholder': HELD_PLACEHOLDER, ':version': heldVersion },
-              },
-            },
-            ...refundPuts,
-            ...released.map((held) => ({ Delete: { TableName: this.tableName, Key: { pk, sk: `${HELD_PREFIX}${held.refundId}` }, ConditionExpression: 'attribute_exists(pk)' } })),
-          ],
-        }),
-      );
-      return 'created';
-    } catch (error) {
-      if (cancellationReasons(error)) return 'conflict';
-      throw error;
-    }
+    const outcome = await transactWrite(this.client, [
+      {
+        label: 'placeholder',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: this.purchaseItem(purchase),
+            ConditionExpression: '#type = :placeholder AND heldVersion = :version',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':placeholder': HELD_PLACEHOLDER, ':version': heldVersion },
+          },
+        },
+      },
+      ...refundPuts.map((item) => ({ label: 'refund' as const, item })),
+      ...released.map((held) => ({ label: 'held' as const, item: { Delete: { TableName: this.tableName, Key: { pk, sk: `${HELD_PREFIX}${held.refundId}` }, ConditionExpression: 'attribute_exists(pk)' } } })),
+    ]);
+    // Any refusal means the holds changed since they were read: the caller reads them again.
+    return outcome.kind === 'committed' ? 'created' : 'conflict';
   }
 
   /** The purchase item, carrying its PurchaseRecorded outbox record. */
@@ -216,40 +207,28 @@ export class PurchasesRepository {
     refund: Refund,
     decision: { refundedTotalMinor: number; fullyRefunded: boolean },
   ): Promise<InsertRefundOutcome> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: this.refundItem(purchase, refund, decision),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: orderKey(purchase.storeId, purchase.orderId), sk: PURCHASE_SK },
-                UpdateExpression: 'SET refundedMinor = :total',
-                ConditionExpression: 'refundedMinor = :seen',
-                ExpressionAttributeValues: { ':total': decision.refundedTotalMinor, ':seen': purchase.refundedMinor },
-              },
-            },
-          ],
-        }),
-      );
-      return { kind: 'created' };
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0] === 'ConditionalCheckFailed') {
-        const existing = await this.getRefund(refund.storeId, refund.orderId, refund.refundId);
-        if (existing) return { kind: 'refund-exists', existing };
-      }
-      if (reasons[1] === 'ConditionalCheckFailed' || reasons.includes('TransactionConflict')) return { kind: 'purchase-changed' };
-      throw error;
+    const outcome = await transactWrite(this.client, [
+      { label: 'refund', item: { Put: { TableName: this.tableName, Item: this.refundItem(purchase, refund, decision), ConditionExpression: 'attribute_not_exists(pk)' } } },
+      {
+        label: 'purchase',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: orderKey(purchase.storeId, purchase.orderId), sk: PURCHASE_SK },
+            UpdateExpression: 'SET refundedMinor = :total',
+            ConditionExpression: 'refundedMinor = :seen',
+            ExpressionAttributeValues: { ':total': decision.refundedTotalMinor, ':seen': purchase.refundedMinor },
+          },
+        },
+      },
+    ]);
+    if (outcome.kind === 'committed') return { kind: 'created' };
+    if (outcome.failed.includes('refund')) {
+      const existing = await this.getRefund(refund.storeId, refund.orderId, refund.refundId);
+      if (existing) return { kind: 'refund-exists', existing };
     }
+    // The refunded total moved since it was read (or another writer raced us): the caller re-reads and retries.
+    return { kind: 'purchase-changed' };
   }
 
   /** A customer's purchases, newest first; limited to one store when `storeId` is given. */
@@ -338,7 +317,8 @@ export class PurchasesRepository {
     });
     const result: { purchase: Purchase; refunds: Refund[] }[] = [];
     for (const item of items) {
-      const found = await this.getPurchase(item.storeId as string, item.orderId as string);
+      const { storeId, orderId } = purchaseFromItem(item);
+      const found = await this.getPurchase(storeId, orderId);
       if (found) result.push(found);
     }
     return result;
@@ -358,37 +338,6 @@ function toEventData(purchase: Purchase) {
     recordedAt: purchase.recordedAt,
     referralCode: purchase.referralCode,
     channel: purchase.channel,
-  };
-}
-
-function purchaseFromItem(item: Record<string, unknown>): Purchase {
-  return {
-    storeId: item.storeId as string,
-    orderId: item.orderId as string,
-    customerId: item.customerId as string,
-    ...(item.email === undefined ? {} : { email: item.email as string }),
-    amountMinor: item.amountMinor as number,
-    currency: item.currency as string,
-    items: (item.items as Purchase['items'] | undefined) ?? [],
-    occurredAt: item.occurredAt as string,
-    recordedAt: item.recordedAt as string,
-    ...(item.referralCode === undefined ? {} : { referralCode: item.referralCode as string }),
-    ...(item.channel === undefined ? {} : { channel: item.channel as string }),
-    refundedMinor: (item.refundedMinor as number | undefined) ?? 0,
-    fingerprint: item.fingerprint as string,
-  };
-}
-
-function refundFromItem(item: Record<string, unknown>): Refund {
-  return {
-    storeId: item.storeId as string,
-    orderId: item.orderId as string,
-    refundId: item.refundId as string,
-    amountMinor: item.amountMinor as number,
-    currency: item.currency as string,
-    ...(item.reason === undefined ? {} : { reason: item.reason as string }),
-    createdAt: item.createdAt as string,
-    fingerprint: item.fingerprint as string,
   };
 }
 

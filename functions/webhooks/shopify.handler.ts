@@ -1,7 +1,7 @@
 import { httpHandler } from '../../shared/http/stack';
 import { verifyShopify } from './domain/signatures';
 import { shopifyActions } from './domain/shopify';
-import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, webhookContext } from './webhook.runtime';
+import { bodyOf, parseJsonObject, answerDelivery, secretFor, SERVICE, signatureRejected, webhookContext } from './webhook.runtime';
 import { shopifyWebhook as route } from './webhooks.routes';
 
 webhookContext();
@@ -14,5 +14,5 @@ export const handler = httpHandler({ service: SERVICE, route }, async ({ event, 
     throw signatureRejected('shopify');
   }
   const topic = event.headers['x-shopify-topic'] ?? '';
-  return processDelivery('shopify', storeId, event.headers['x-shopify-webhook-id'], shopifyActions(topic, parseJsonObject(body)));
+  return answerDelivery('shopify', storeId, event.headers['x-shopify-webhook-id'], shopifyActions(topic, parseJsonObject(body)));
 });

@@ -2,7 +2,7 @@ import { now } from '../../shared/clock';
 import { httpHandler } from '../../shared/http/stack';
 import { verifyStripe } from './domain/signatures';
 import { stripeActions } from './domain/stripe';
-import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, webhookContext } from './webhook.runtime';
+import { bodyOf, parseJsonObject, answerDelivery, secretFor, SERVICE, signatureRejected, webhookContext } from './webhook.runtime';
 import { stripeWebhook as route } from './webhooks.routes';
 
 webhookContext();
@@ -15,5 +15,5 @@ export const handler = httpHandler({ service: SERVICE, route }, async ({ event, 
   if (!verification.ok) throw signatureRejected('stripe');
   const payload = parseJsonObject(body);
   const eventId = typeof payload.id === 'string' ? payload.id : undefined;
-  return processDelivery('stripe', storeId, eventId, stripeActions(payload));
+  return answerDelivery('stripe', storeId, eventId, stripeActions(payload));
 });

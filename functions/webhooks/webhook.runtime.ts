@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { requestCustomerErasure } from '../customers/customers.facade';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
@@ -13,6 +12,8 @@ import { createLogger } from '../../shared/logger';
 import { webhookSecretOf, type WebhookPlatform } from '../identity/identity.facade';
 import { recordPurchase, recordPurchaseBody, refundPurchase, type RefundPurchaseOutcome } from '../purchases/purchases.facade';
 import type { WebhookAction } from './domain/actions';
+import { processDelivery, type DeliveryEffects } from './domain/deliveries';
+import { DeliveryLogRepository } from './webhooks.repository';
 import { MAX_WEBHOOK_BYTES } from './webhooks.routes';
 
 /**
@@ -23,13 +24,12 @@ import { MAX_WEBHOOK_BYTES } from './webhooks.routes';
  */
 export const SERVICE = 'webhooks';
 export { MAX_WEBHOOK_BYTES };
-const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
 
-let context: { deliveriesTable: string } | undefined;
+let context: { deliveries: DeliveryLogRepository } | undefined;
 
 /** Cold-start configuration, parsed once: the webhooks table, where deliveries are remembered. */
 export function webhookContext() {
-  context ??= { deliveriesTable: loadConfig({ WEBHOOKS_TABLE_NAME: nonEmpty }).WEBHOOKS_TABLE_NAME };
+  context ??= { deliveries: new DeliveryLogRepository(dynamoDocumentClient(), loadConfig({ WEBHOOKS_TABLE_NAME: nonEmpty }).WEBHOOKS_TABLE_NAME) };
   return context;
 }
 
@@ -94,79 +94,43 @@ function exactNumber(text: string): number | string {
   return text;
 }
 
-const deliveryKey = (platform: WebhookPlatform, storeId: string) => `WEBHOOK#${platform}#${storeId}`;
-
-export async function alreadyDelivered(platform: WebhookPlatform, storeId: string, deliveryId: string): Promise<boolean> {
-  const { deliveriesTable } = webhookContext();
-  const result = await dynamoDocumentClient().send(new GetCommand({ TableName: deliveriesTable, Key: { pk: deliveryKey(platform, storeId), sk: deliveryId }, ConsistentRead: true }));
-  return result.Item !== undefined;
-}
-
-async function rememberDelivery(platform: WebhookPlatform, storeId: string, deliveryId: string, at: Date): Promise<void> {
-  const { deliveriesTable } = webhookContext();
-  await dynamoDocumentClient().send(
-    new PutCommand({
-      TableName: deliveriesTable,
-      Item: { pk: deliveryKey(platform, storeId), sk: deliveryId, type: 'webhookDelivery', receivedAt: at.toISOString(), expiresAt: Math.floor(at.getTime() / 1000) + DELIVERY_RETENTION_SECONDS },
-    }),
-  );
-}
-
-export interface ActionResult {
-  readonly action: WebhookAction['kind'];
-  readonly outcome: string;
-  readonly orderId?: string;
-}
-
 /**
- * Runs the actions, then remembers the delivery id (only after success, so a failed delivery is processed again
- * when the platform retries). Answers 200 with what was done.
+ * Runs a verified delivery through the webhooks use case and answers it: 400 naming the missing fields, 200 with
+ * `duplicate` for a delivery seen before, otherwise 200 with what each action did.
  */
-export async function processDelivery(platform: WebhookPlatform, storeId: string, deliveryId: string | undefined, actions: WebhookAction[]): Promise<HttpResult> {
-  // A delivery missing what it must carry changes nothing (and is not remembered, so a corrected resend works).
-  const rejections = actions.flatMap((action) => (action.kind === 'reject' ? [{ pointer: action.pointer, detail: action.detail }] : []));
-  if (rejections.length > 0) throw Problems.validation(rejections);
-  if (deliveryId && (await alreadyDelivered(platform, storeId, deliveryId))) {
-    return { status: 200, body: { received: true, duplicate: true, results: [] } };
+export async function answerDelivery(platform: WebhookPlatform, storeId: string, deliveryId: string | undefined, actions: WebhookAction[]): Promise<HttpResult> {
+  const result = await processDelivery(webhookContext().deliveries, effects, { platform, storeId, deliveryId, actions }, now());
+  switch (result.kind) {
+    case 'rejected':
+      throw Problems.validation([...result.errors]);
+    case 'duplicate':
+      return { status: 200, body: { received: true, duplicate: true, results: [] } };
+    case 'processed':
+      logger.info('webhook processed', { platform, storeId, deliveryId, results: result.results.map((entry) => `${entry.action}:${entry.outcome}`) });
+      return { status: 200, body: { received: true, results: result.results } };
   }
-  const at = now();
-  const results: ActionResult[] = [];
-  for (const action of actions) results.push(await runAction(storeId, action, at));
-  if (deliveryId) await rememberDelivery(platform, storeId, deliveryId, at);
-  logger.info('webhook processed', { platform, storeId, deliveryId, results: results.map((result) => `${result.action}:${result.outcome}`) });
-  return { status: 200, body: { received: true, results } };
 }
 
 const purchaseSchema = recordPurchaseBody(now);
 
-async function runAction(storeId: string, action: WebhookAction, at: Date): Promise<ActionResult> {
-  switch (action.kind) {
-    case 'ignore':
-      return { action: 'ignore', outcome: action.note };
-    case 'reject':
-      return { action: 'reject', outcome: `${action.pointer} ${action.detail}` };
-    case 'erase': {
-      await requestCustomerErasure({ requestId: randomUUID(), customerId: action.customerId, requestedBy: `storefront:${storeId} (shopify customers/redact)`, requestedAt: at.toISOString() });
-      return { action: 'erase', outcome: 'erasure requested' };
-    }
-    case 'purchase': {
-      const { kind: _kind, ...body } = action;
-      const parsed = purchaseSchema.safeParse({ ...body, items: normalizeItems(body.items, body.currency) });
-      if (!parsed.success) {
-        return { action: 'purchase', orderId: action.orderId, outcome: `not recorded: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ').slice(0, 300)}` };
-      }
-      const result = await recordPurchase({ ...parsed.data, storeId }, at);
-      return { action: 'purchase', orderId: action.orderId, outcome: result.kind === 'conflict' ? 'already recorded with different details (kept the original)' : result.kind };
-    }
-    case 'refund':
-    case 'refund-remaining': {
-      // A refund that arrives before its order is held by the purchases service and applied when the order arrives.
-      const amount = action.kind === 'refund' ? action.amount : { ...(action.upToMinor === undefined ? {} : { remainingUpToMinor: action.upToMinor }) };
-      const result = await refundPurchase({ storeId, orderId: action.orderId, refundId: action.refundId, amount, reason: 'reason' in action ? action.reason : undefined }, at);
-      return { action: action.kind, orderId: action.orderId, outcome: refundOutcome(result) };
-    }
-  }
-}
+/** The delivery's effects, through the purchases and customers facades. */
+const effects: DeliveryEffects = {
+  async recordPurchase(storeId, action, at) {
+    const { kind: _kind, ...body } = action;
+    const parsed = purchaseSchema.safeParse({ ...body, items: normalizeItems(body.items, body.currency) });
+    if (!parsed.success) return `not recorded: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ').slice(0, 300)}`;
+    const result = await recordPurchase({ ...parsed.data, storeId }, at);
+    return result.kind === 'conflict' ? 'already recorded with different details (kept the original)' : result.kind;
+  },
+  async refund(storeId, action, at) {
+    // A refund that arrives before its order is held by the purchases service and applied when the order arrives.
+    const amount = action.kind === 'refund' ? action.amount : { ...(action.upToMinor === undefined ? {} : { remainingUpToMinor: action.upToMinor }) };
+    return refundOutcome(await refundPurchase({ storeId, orderId: action.orderId, refundId: action.refundId, amount, reason: action.reason }, at));
+  },
+  async requestErasure(storeId, customerId, at) {
+    await requestCustomerErasure({ requestId: randomUUID(), customerId, requestedBy: `storefront:${storeId} (shopify customers/redact)`, requestedAt: at.toISOString() });
+  },
+};
 
 function refundOutcome(result: RefundPurchaseOutcome): string {
   switch (result.kind) {

@@ -1,7 +1,7 @@
 import { httpHandler } from '../../shared/http/stack';
 import { verifyWooCommerce } from './domain/signatures';
 import { wooCommerceActions } from './domain/woocommerce';
-import { bodyOf, parseJsonObject, processDelivery, secretFor, SERVICE, signatureRejected, webhookContext } from './webhook.runtime';
+import { bodyOf, parseJsonObject, answerDelivery, secretFor, SERVICE, signatureRejected, webhookContext } from './webhook.runtime';
 import { wooCommerceWebhook as route } from './webhooks.routes';
 
 webhookContext();
@@ -21,5 +21,5 @@ export const handler = httpHandler({ service: SERVICE, route }, async ({ event, 
     throw signatureRejected('woocommerce');
   }
   const topic = event.headers['x-wc-webhook-topic'] ?? '';
-  return processDelivery('woocommerce', storeId, event.headers['x-wc-webhook-delivery-id'], wooCommerceActions(topic, parseJsonObject(body)));
+  return answerDelivery('woocommerce', storeId, event.headers['x-wc-webhook-delivery-id'], wooCommerceActions(topic, parseJsonObject(body)));
 });

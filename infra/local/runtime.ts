@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { functionEnvironment, invokedFunctionNames, tableEnvironment } from '../environment';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName } from '../topology';
-import { createTableAccessGuard } from './table-access-guard';
+import { createDynamoDbGuard } from './dynamodb-guard';
 import { LocalAdmin } from './admin';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { LocalEventBus } from './event-bus';
@@ -112,7 +112,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     );
     // Functions reach DynamoDB Local through the guard, which refuses what their declarations do not grant, like IAM.
     const guard = await listen(
-      createTableAccessGuard({ upstream: dynamo.endpoint, grants: tableGrants(LOCAL_STAGE), region: REGION, account: ACCOUNT }),
+      createDynamoDbGuard({ upstream: dynamo.endpoint, grants: tableGrants(LOCAL_STAGE), region: REGION, account: ACCOUNT }),
       options.host,
       0,
     );

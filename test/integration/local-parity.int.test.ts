@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { LambdaHost } from '../../infra/local/lambda-host';
 import { LOCAL_FUNCTION_KEY_PREFIX } from '../../infra/local/event-bus-server';
 import { localFunctionEnvironment, tableGrants } from '../../infra/local/runtime';
-import { createTableAccessGuard, decideTableAccess } from '../../infra/local/table-access-guard';
+import { createDynamoDbGuard, decideDynamoDbAccess } from '../../infra/local/dynamodb-guard';
 import { physicalTableName, topology } from '../../infra/topology';
 import { TEST_STAGE } from '../support/dynamodb-local-lifecycle';
 
@@ -19,7 +19,7 @@ let guard: Server;
 let guardEndpoint: string;
 
 beforeAll(async () => {
-  guard = createTableAccessGuard({ upstream: process.env.DYNAMODB_ENDPOINT as string, grants: tableGrants(TEST_STAGE), region: 'us-east-1', account: '000000000000' });
+  guard = createDynamoDbGuard({ upstream: process.env.DYNAMODB_ENDPOINT as string, grants: tableGrants(TEST_STAGE), region: 'us-east-1', account: '000000000000' });
   await new Promise<void>((resolve) => guard.listen(0, '127.0.0.1', resolve));
   guardEndpoint = `http://127.0.0.1:${(guard.address() as AddressInfo).port}`;
 });
@@ -84,12 +84,17 @@ describe('the table-access guard', () => {
   });
 
   it('refuses callers that are not functions, and table management', () => {
-    expect(decideTableAccess('GetItem', { TableName: table('purchases') }, undefined).allowed).toBe(false);
-    const grants = tableGrants(TEST_STAGE).get(`${LOCAL_FUNCTION_KEY_PREFIX}recordPurchase`);
-    expect(decideTableAccess('DeleteTable', { TableName: table('purchases') }, grants).allowed).toBe(false);
-    expect(decideTableAccess('ExecuteStatement', { Statement: `SELECT * FROM "${table('purchases')}"` }, grants).allowed).toBe(false);
-    expect(decideTableAccess('BatchWriteItem', { RequestItems: { [table('purchases')]: [] } }, grants).allowed).toBe(true);
-    expect(decideTableAccess('BatchGetItem', { RequestItems: { [table('purchases')]: {}, [table('identity')]: {} } }, grants)).toMatchObject({ allowed: false, table: table('identity') });
+    const caller = `${LOCAL_FUNCTION_KEY_PREFIX}recordPurchase`;
+    const grants = tableGrants(TEST_STAGE).get(caller);
+    const decide = (operation: string, body: Record<string, unknown>) => decideDynamoDbAccess(operation, body, grants, caller, 'us-east-1', '000000000000');
+    // A caller with no grants at all (not a function of the topology).
+    expect(decideDynamoDbAccess('GetItem', { TableName: table('purchases') }, undefined, 'LOCALFNnobody', 'us-east-1', '000000000000').allowed).toBe(false);
+    expect(decide('DeleteTable', { TableName: table('purchases') }).allowed).toBe(false);
+    expect(decide('ExecuteStatement', { Statement: `SELECT * FROM "${table('purchases')}"` }).allowed).toBe(false);
+    expect(decide('BatchWriteItem', { RequestItems: { [table('purchases')]: [] } }).allowed).toBe(true);
+    const mixed = decide('BatchGetItem', { RequestItems: { [table('purchases')]: {}, [table('identity')]: {} } });
+    expect(mixed.allowed).toBe(false);
+    expect(mixed.allowed ? '' : mixed.message).toContain(`table/${table('identity')}`);
   });
 });
 

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { activityView, applyPurchase, applyRefund, emptyActivity, totalsFromStorage } from '../../functions/customers/domain/activity';
+import { activityView, applyPurchase, applyRefund, emptyActivity } from '../../functions/customers/domain/activity';
+import { activityFromItem } from '../../functions/customers/customers.items';
+import { CorruptItemError } from '../../shared/aws/items';
 import { formatMinor, MAX_AMOUNT_MINOR } from '../../shared/domain/money';
 
 describe('customer activity', () => {
@@ -43,6 +45,14 @@ describe('activity totals stay exact (issue 7.4)', () => {
   });
 
   it('reads totals stored as numbers before they were kept as text', () => {
-    expect(totalsFromStorage({ USD: 1234, EUR: '99' })).toEqual({ USD: '1234', EUR: '99' });
+    const activity = activityFromItem('c1', { version: 3, activity: { customerId: 'c1', orderCount: 2, refundCount: 0, spentMinor: { USD: 1234, EUR: '99' } } });
+    expect(activity.spentMinor).toEqual({ USD: '1234', EUR: '99' });
+    expect(activity.refundedMinor).toEqual({});
+    expect(activity.version).toBe(3);
+  });
+
+  it('refuses a stored summary that does not match, naming the field', () => {
+    expect(() => activityFromItem('c1', { version: 1, activity: { customerId: 'c1', spentMinor: { USD: '12.5' } } })).toThrow(CorruptItemError);
+    expect(() => activityFromItem('c1', { activity: { customerId: 'c1' } })).toThrow(/customer activity does not match its schema: version/);
   });
 });

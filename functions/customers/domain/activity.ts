@@ -75,12 +75,6 @@ function addTo(totals: Readonly<Record<string, string>>, currency: string, amoun
   return { ...totals, [currency]: (BigInt(totals[currency] ?? '0') + BigInt(amount)).toString() };
 }
 
-/** Totals as stored: digits text, or numbers in summaries written before totals were kept as text. */
-export function totalsFromStorage(value: unknown): Record<string, string> {
-  if (!value || typeof value !== 'object') return {};
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([currency, total]) => [currency, BigInt(String(total)).toString()]));
-}
-
 function earliest(a: string | undefined, b: string): string {
   return a === undefined || b < a ? b : a;
 }

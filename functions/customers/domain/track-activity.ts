@@ -1,3 +1,4 @@
+import { RETRY, retryOnConflict, type RetryPolicy } from '../../../shared/domain/optimistic';
 import { applyPurchase, applyRefund, emptyActivity, type CustomerActivity } from './activity';
 
 export interface ActivityStore {
@@ -10,7 +11,8 @@ export type ActivityChange =
   | { kind: 'purchase'; customerId: string; amountMinor: number; currency: string; occurredAt: string }
   | { kind: 'refund'; customerId: string; amountMinor: number; currency: string };
 
-const MAX_ATTEMPTS = 10;
+/** Events of one customer arrive in bursts (a purchase and its refunds): a few retries settle them. */
+const ACTIVITY_RETRIES: RetryPolicy = { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 200 };
 
 /** Applies one event's change to the customer's activity exactly once (idempotent on eventId). */
 export async function trackActivity(
@@ -19,13 +21,11 @@ export async function trackActivity(
   change: ActivityChange,
   now: Date,
 ): Promise<'applied' | 'already-applied'> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (await store.hasApplied(change.customerId, eventId)) return 'already-applied';
+  return retryOnConflict(`activity of customer events`, ACTIVITY_RETRIES, async () => {
+    if (await store.hasApplied(change.customerId, eventId)) return 'already-applied' as const;
     const current = (await store.getActivity(change.customerId)) ?? emptyActivity(change.customerId);
     const next = change.kind === 'purchase' ? applyPurchase(current, change) : applyRefund(current, change);
     const outcome = await store.saveApplied(current.version, next, eventId, now);
-    if (outcome !== 'conflict') return outcome;
-    await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
-  }
-  throw new Error(`activity of a customer kept conflicting after ${MAX_ATTEMPTS} attempts`);
+    return outcome === 'conflict' ? RETRY : outcome;
+  });
 }

@@ -49,3 +49,19 @@ export function verifyApiKey(record: ApiKeyRecord | undefined, secret: string): 
   if (record.status !== 'active') return { ok: false, reason: 'revoked key' };
   return { ok: true, storeId: record.storeId, keyId: record.keyId };
 }
+
+/** What authenticating a storefront needs from storage. */
+export interface ApiKeyStore {
+  getApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
+}
+
+/**
+ * The use case behind the authorizer: a presented key is well-formed, known, active and matches its stored hash —
+ * or refused with the reason (logged, never answered).
+ */
+export async function authenticateApiKey(store: ApiKeyStore, presented: string): Promise<KeyVerification & { keyId?: string }> {
+  const parsed = parseApiKey(presented);
+  if (!parsed) return { ok: false, reason: 'malformed key' };
+  const verification = verifyApiKey(await store.getApiKey(parsed.keyId), parsed.secret);
+  return verification.ok ? verification : { ...verification, keyId: parsed.keyId };
+}

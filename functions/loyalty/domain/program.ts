@@ -99,6 +99,14 @@ export const programInput = z
 
 export type ProgramInput = z.output<typeof programInput>;
 
+/** A saved program as stored and served: the input's fields (without the input-only cross-field checks) and its version. */
+export const storedProgram = z.object({
+  ...programInput.shape,
+  version: z.number().int().positive(),
+  updatedAt: z.iso.datetime({ offset: true }),
+  updatedBy: z.string(),
+});
+
 export interface Program extends ProgramInput {
   readonly version: number;
   readonly updatedAt: string;

@@ -19,7 +19,8 @@ import {
 } from './operations';
 import { thresholdMinor, tierRank, type Program, type ProgramInput } from './program';
 import type { Redemption, Reward } from './records';
-import type { CommitOutcome, DueKind, ExtraItem, LoyaltyStore } from './store';
+import { ConcurrencyExhaustedError, RETRY, retryOnConflict, type RetryPolicy } from '../../../shared/domain/optimistic';
+import type { CommitIntent, CommitOutcome, DueKind, LoyaltyStore } from './store';
 
 /**
  * The loyalty use cases. Each change reads the account, plans it purely, and commits one transaction
@@ -27,21 +28,12 @@ import type { CommitOutcome, DueKind, ExtraItem, LoyaltyStore } from './store';
  * jittered backoff), so effects apply exactly once and balances never overdraw.
  */
 type Store = LoyaltyStore;
-const MAX_ATTEMPTS = 40;
+/** One customer's account is a hot item under bursts of awards, redemptions and adjustments: many short retries. */
+const ACCOUNT_RETRIES: RetryPolicy = { maxAttempts: 40, baseDelayMs: 5, maxDelayMs: 300 };
+export { ConcurrencyExhaustedError };
 
-async function backoff(attempt: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(300, 5 * 2 ** attempt)));
-}
-
-export class ConcurrencyExhaustedError extends Error {}
-
-async function retrying<T>(what: string, attemptOnce: (attempt: number) => Promise<T | 'retry'>): Promise<T> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const result = await attemptOnce(attempt);
-    if (result !== 'retry') return result;
-    await backoff(attempt);
-  }
-  throw new ConcurrencyExhaustedError(`${what} kept conflicting after ${MAX_ATTEMPTS} attempts`);
+function retrying<T>(what: string, attemptOnce: (attempt: number) => Promise<T | typeof RETRY>): Promise<T> {
+  return retryOnConflict(what, ACCOUNT_RETRIES, attemptOnce);
 }
 
 function withTierReview(plan: Plan, program: Program | undefined): Plan {
@@ -88,7 +80,7 @@ export async function awardPurchase(store: Store, purchase: PurchaseData, now: s
     }
     const plan = withTierReview(earn, program);
     const outcome = await store.commit(plan, { program });
-    return outcome.kind === 'committed' ? 'awarded' : 'retry';
+    return outcome.kind === 'committed' ? 'awarded' : RETRY;
   });
 }
 
@@ -116,7 +108,7 @@ export async function reversePurchase(store: Store, refund: RefundData, now: str
     const [program, lot] = await Promise.all([store.getProgram(), store.getLot(refund.customerId, orderLotId(refund.storeId, refund.orderId))]);
     const plan = planReversal(account, earn, lot, refund, program?.refundPolicy ?? 'within_balance', now);
     const outcome = await store.commit(plan, { program });
-    return outcome.kind === 'committed' ? 'reversed' : 'retry';
+    return outcome.kind === 'committed' ? 'reversed' : RETRY;
   });
 }
 
@@ -177,7 +169,7 @@ function dueLotStep(
       if (!current || !isDue(current)) return false;
       const plan = withTierReview(planFor(account, current), program);
       const outcome = await store.commit(plan, { program });
-      if (outcome.kind !== 'committed') return 'retry';
+      if (outcome.kind !== 'committed') return RETRY;
       return plan.change.entries.length > 0;
     });
   };
@@ -217,7 +209,7 @@ export async function reviewTiers(store: Store, now: string, budget = 1000): Pro
       const reviewed = planTierReview(account, program, spend, now);
       const plan = withTierReview(reviewed ?? planNothing(account, now), program);
       const outcome = await store.commit(plan, { program });
-      if (outcome.kind !== 'committed') return 'retry';
+      if (outcome.kind !== 'committed') return RETRY;
       return reviewed !== undefined;
     });
   }, { schedule: 'tier-review', processed: 0, changed: 0, more: false });
@@ -337,7 +329,7 @@ export async function adjustCustomerPoints(
   return results;
 }
 
-async function adjustChunk(store: Store, customerId: string, chunk: readonly AdjustmentRequest[], now: string): Promise<AdjustmentResult[] | 'retry'> {
+async function adjustChunk(store: Store, customerId: string, chunk: readonly AdjustmentRequest[], now: string): Promise<AdjustmentResult[] | typeof RETRY> {
   const fingerprints = chunk.map((adjustment) => fingerprintOf({ points: adjustment.points, reason: adjustment.reason }));
   const [markers, account, program] = await Promise.all([
     Promise.all(chunk.map((adjustment) => store.getMarker(customerId, 'ADJUST', adjustment.adjustmentId))),
@@ -345,7 +337,7 @@ async function adjustChunk(store: Store, customerId: string, chunk: readonly Adj
     store.getProgram(),
   ]);
   const results: AdjustmentResult[] = [];
-  const extras: ExtraItem[] = [];
+  const intents: CommitIntent[] = [];
   const planned = new Map<string, { fingerprint: string; result: AdjustmentResult }>();
   let combined: Plan | undefined;
   chunk.forEach((adjustment, index) => {
@@ -384,12 +376,12 @@ async function adjustChunk(store: Store, customerId: string, chunk: readonly Adj
     const result = { kind: 'created', entryId: entry.entryId, balance: entry.balanceAfter } as const;
     planned.set(adjustment.adjustmentId, { fingerprint, result });
     results.push(result);
-    extras.push(store.markerItem(customerId, 'ADJUST', adjustment.adjustmentId, { fingerprint, entryId: entry.entryId, balance: entry.balanceAfter, by: adjustment.by, at: now }));
+    intents.push({ kind: 'remember', customerId, marker: 'ADJUST', key: adjustment.adjustmentId, value: { fingerprint, entryId: entry.entryId, balance: entry.balanceAfter, by: adjustment.by, at: now } });
   });
   if (!combined) return results;
-  const outcome: CommitOutcome = await store.commit(withTierReview(combined, program), { program, extras });
+  const outcome: CommitOutcome = await store.commit(withTierReview(combined, program), { program, intents });
   // A conflict (another change of the account, or the same adjustmentId committed by a concurrent request) re-reads.
-  return outcome.kind === 'committed' ? results : 'retry';
+  return outcome.kind === 'committed' ? results : RETRY;
 }
 
 // ---- rewards and redemptions
@@ -428,7 +420,7 @@ export async function redeemReward(
       if (previous.marker.fingerprint !== fingerprint) return { kind: 'idempotency-mismatch' } as const;
       // The redemption as it is now (a replay must not claim a cancelled or used redemption is still active).
       const redemption = previous.redemption ?? (await store.getRedemption(previous.marker.redemptionId as string));
-      if (!redemption) return 'retry';
+      if (!redemption) return RETRY;
       return { kind: 'replayed', redemption, balance: previous.marker.balance as { available: number; pending: number } } as const;
     }
     const [account, program, reward] = await Promise.all([store.getAccount(request.customerId), store.getProgram(), store.getReward(request.rewardId)]);
@@ -455,16 +447,16 @@ export async function redeemReward(
     const plan = planRedeem(account, redemption, now);
     if ('kind' in plan) return { kind: 'insufficient-points', available: plan.available, cost: reward.costPoints } as const;
     const entry = plan.change.entries[0] as NonNullable<(typeof plan.change.entries)[0]>;
-    const extras = [
-      store.markerItem(request.customerId, 'IDEMP', markerKey, { fingerprint, redemptionId, balance: entry.balanceAfter, by: request.requestedBy, at: now }),
-      store.redemptionPut(redemption, 'create'),
-      store.couponPut(redemption, 'create'),
-      ...(reward.stock !== undefined ? [store.stockDecrement(reward.rewardId)] : []),
+    const intents: CommitIntent[] = [
+      { kind: 'remember', customerId: request.customerId, marker: 'IDEMP', key: markerKey, value: { fingerprint, redemptionId, balance: entry.balanceAfter, by: request.requestedBy, at: now } },
+      { kind: 'save-redemption', redemption, expect: 'new' },
+      ...(reward.stock !== undefined ? [{ kind: 'take-stock', rewardId: reward.rewardId } as const] : []),
     ];
-    const outcome = await store.commit(withTierReview(plan, program), { program, extras });
+    const outcome = await store.commit(withTierReview(plan, program), { program, intents });
     if (outcome.kind === 'committed') return { kind: 'created', redemption, balance: entry.balanceAfter } as const;
-    if (outcome.kind === 'extra-failed' && outcome.index === 3) return { kind: 'out-of-stock' } as const;
-    return 'retry';
+    // The last unit went to someone else meanwhile; any other conflict (the account, a concurrent same key) re-reads.
+    if (outcome.on === 'stock') return { kind: 'out-of-stock' } as const;
+    return RETRY;
   });
 }
 
@@ -499,14 +491,13 @@ export async function cancelRedemption(
     const entry = plan.change.entries[0] as NonNullable<(typeof plan.change.entries)[0]>;
     const outcome = await store.commit(withTierReview(plan, program), {
       program,
-      extras: [
-        store.redemptionPut(cancelled, { status: 'active' }),
-        store.couponPut(cancelled, { status: 'active' }),
-        ...(reward?.stock !== undefined ? [store.stockIncrement(redemption.rewardId)] : []),
+      intents: [
+        { kind: 'save-redemption', redemption: cancelled, expect: { status: 'active' } },
+        ...(reward?.stock !== undefined ? [{ kind: 'return-stock', rewardId: redemption.rewardId } as const] : []),
       ],
     });
     if (outcome.kind === 'committed') return { kind: 'cancelled', redemption: cancelled, balance: entry.balanceAfter } as const;
-    return 'retry';
+    return RETRY;
   });
 }
 

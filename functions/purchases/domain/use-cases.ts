@@ -1,3 +1,4 @@
+import { RETRY, retryOnConflict, type RetryPolicy } from '../../../shared/domain/optimistic';
 import type { Page } from '../../../shared/domain/pagination';
 import {
   decideRefund,
@@ -36,13 +37,8 @@ export type RecordPurchaseResult =
   | { kind: 'replayed'; purchase: Purchase; refunds: Refund[] }
   | { kind: 'conflict'; existing: Purchase };
 
-const MAX_CONCURRENT_ATTEMPTS = 25;
-
-/** Full-jitter exponential backoff, so racing writers of one order spread out instead of colliding again. */
-function backoff(attempt: number): Promise<void> {
-  const ceiling = Math.min(250, 5 * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
-}
+/** Writers of one order (a purchase and its refunds, a storefront and its webhooks) race on one item. */
+const ORDER_RETRIES: RetryPolicy = { maxAttempts: 25, baseDelayMs: 5, maxDelayMs: 250 };
 
 /**
  * Records a purchase exactly once per store and order; a replay of the same request returns the original. Refunds
@@ -50,7 +46,7 @@ function backoff(attempt: number): Promise<void> {
  */
 export async function recordPurchase(store: PurchaseStore, command: RecordPurchaseCommand, now: Date): Promise<RecordPurchaseResult> {
   const purchase = newPurchase(command, now);
-  for (let attempt = 0; attempt < MAX_CONCURRENT_ATTEMPTS; attempt++) {
+  return retryOnConflict(`recording order ${command.orderId}`, ORDER_RETRIES, async () => {
     const outcome = await store.insertPurchase(purchase);
     if (outcome.kind === 'created') return { kind: 'created', purchase, refunds: [], skippedRefunds: [] };
     if (outcome.kind === 'exists') {
@@ -64,9 +60,8 @@ export async function recordPurchase(store: PurchaseStore, command: RecordPurcha
       return { kind: 'created', purchase: planned.purchase, refunds: planned.refunds, skippedRefunds: planned.skipped };
     }
     // Another refund was held (or the purchase recorded) meanwhile: decide again on fresh state.
-    await backoff(attempt);
-  }
-  throw new Error(`recording order ${command.orderId} kept conflicting after ${MAX_CONCURRENT_ATTEMPTS} attempts`);
+    return RETRY;
+  });
 }
 
 export interface RefundCommand {
@@ -102,7 +97,7 @@ export async function refundPurchase(
   now: Date,
 ): Promise<RefundResult> {
   const amount: RefundAmount = typeof command.amount === 'object' ? { kind: 'remaining', ...(command.amount.remainingUpToMinor === undefined ? {} : { upToMinor: command.amount.remainingUpToMinor }) } : { kind: 'amount', amount: command.amount };
-  for (let attempt = 0; attempt < MAX_CONCURRENT_ATTEMPTS; attempt++) {
+  return retryOnConflict(`refund of order ${command.orderId}`, ORDER_RETRIES, async (): Promise<RefundResult | typeof RETRY> => {
     const current = await store.getPurchase(command.storeId, command.orderId);
     if (!current) {
       const held = newHeldRefund({ storeId: command.storeId, orderId: command.orderId, refundId: command.refundId, amount, reason: command.reason }, now);
@@ -113,8 +108,7 @@ export async function refundPurchase(
         return outcome.existing.fingerprint === held.fingerprint ? { kind: 'held', held: outcome.existing, replayed: true } : { kind: 'conflict', existing: outcome.existing };
       }
       // The purchase was recorded meanwhile (or another writer of this order won a race): read again.
-      await backoff(attempt);
-      continue;
+      return RETRY;
     }
     const { purchase, refunds } = current;
     const resolved = resolveRefundAmount(purchase, amount);
@@ -145,7 +139,6 @@ export async function refundPurchase(
       return outcome.existing.fingerprint === refund.fingerprint ? { kind: 'replayed', refund: outcome.existing } : { kind: 'conflict', existing: outcome.existing };
     }
     // purchase-changed: another refund landed first; decide again on fresh state.
-    await backoff(attempt);
-  }
-  throw new Error(`refund of order ${command.orderId} kept conflicting after ${MAX_CONCURRENT_ATTEMPTS} attempts`);
+    return RETRY;
+  });
 }

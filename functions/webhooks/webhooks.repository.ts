@@ -1,0 +1,31 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { WebhookPlatform } from './domain/actions';
+import type { DeliveryLog } from './domain/deliveries';
+
+/**
+ * The webhooks table: one item per delivery a platform made (pk WEBHOOK#<platform>#<store>, sk the delivery id),
+ * kept 30 days — longer than any platform retries a delivery — then expired by TTL.
+ */
+const DELIVERY_RETENTION_SECONDS = 30 * 24 * 3600;
+const deliveryKey = (platform: WebhookPlatform, storeId: string) => `WEBHOOK#${platform}#${storeId}`;
+
+export class DeliveryLogRepository implements DeliveryLog {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async alreadyDelivered(platform: WebhookPlatform, storeId: string, deliveryId: string): Promise<boolean> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: deliveryKey(platform, storeId), sk: deliveryId }, ConsistentRead: true }));
+    return result.Item !== undefined;
+  }
+
+  async remember(platform: WebhookPlatform, storeId: string, deliveryId: string, at: Date): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: deliveryKey(platform, storeId), sk: deliveryId, type: 'webhookDelivery', receivedAt: at.toISOString(), expiresAt: Math.floor(at.getTime() / 1000) + DELIVERY_RETENTION_SECONDS },
+      }),
+    );
+  }
+}
