@@ -15,4 +15,4 @@ export function loadConfig<Shape extends $ZodShape>(shape: Shape, env: NodeJS.Pr
   return result.data;
 }
 
-export const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'is required'));
+export const nonEmpty = z.string({ error: 'is required' }).check(z.trim(), z.minLength(1, 'is required'));

@@ -1,16 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { buildBundles } from '../lambda-bundles';
 import { errorFields, runtimeLog } from './log';
-import type { SerializedError, WorkerReply, WorkerRequest, WorkerSetup } from './lambda-worker';
+
+/** The messages between the host and a function's worker (infra/local/lambda-worker.mjs). */
+interface WorkerSetup {
+  readonly name: string;
+  readonly bundle: string;
+  readonly memoryMb: number;
+}
+type WorkerRequest = { readonly id: number; readonly event: unknown; readonly requestId: string; readonly deadline: number; readonly clockOffsetMs: number };
+type WorkerReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
+  | { readonly kind: 'failure'; readonly id: number; readonly error: SerializedError };
+interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
 
 /**
  * Runs the topology's functions on this machine as Lambda runs them: each function in its own execution environment
  * (a worker thread) with exactly its own environment variables — the ones the CDK app gives it, so a function that
  * reads a variable it was never given fails here as on AWS — its own module instances and SDK clients, and a heap
- * capped at its memory size. The environment starts on the first invocation (the cold start); a timed-out
- * invocation discards it, as Lambda resets a sandbox. Handlers are the very modules the CDK app bundles.
+ * capped at its memory size. It runs the function's bundle, built at start with the CDK app's bundling settings
+ * (infra/bundling.ts): the code that runs here is the code that deploys, and a function that does not build fails
+ * the start. The environment starts on the first
+ * invocation (the cold start); a timed-out invocation discards it, as Lambda resets a sandbox.
  *
  * Unlike Lambda, one environment serves a function's concurrent invocations (interleaved on its event loop): cheaper
  * on one machine, and the handlers keep no per-invocation state in module scope.
@@ -53,13 +73,15 @@ class ExecutionEnvironment {
 
   constructor(
     private readonly declaration: HostedFunction,
-    root: string,
+    bundle: string,
     private readonly onExit: () => void,
   ) {
-    const setup: WorkerSetup = { name: declaration.name, entry: declaration.entry, root, memoryMb: declaration.memoryMb };
-    const worker = new Worker(new URL('./lambda-worker-bootstrap.mjs', import.meta.url), {
+    const setup: WorkerSetup = { name: declaration.name, bundle, memoryMb: declaration.memoryMb };
+    const worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
       workerData: setup,
       env: { ...declaration.environment },
+      // As on Lambda (NODE_OPTIONS=--enable-source-maps): stack traces point into the TypeScript sources.
+      execArgv: ['--enable-source-maps'],
       resourceLimits: { maxOldGenerationSizeMb: declaration.memoryMb },
       name: declaration.name,
     });
@@ -121,6 +143,8 @@ class ExecutionEnvironment {
 
 export class LambdaHost {
   private readonly environments = new Map<string, ExecutionEnvironment>();
+  private bundles = new Map<string, string>();
+  private readonly bundleDir = mkdtempSync(join(tmpdir(), 'loyalty-local-bundles-'));
 
   constructor(
     private readonly functions: ReadonlyMap<string, HostedFunction>,
@@ -128,10 +152,26 @@ export class LambdaHost {
     private readonly clockOffsetMs: () => number = () => 0,
   ) {}
 
-  /** Checks that every function's module exists, so a broken declaration fails the start, loudly. */
-  verifyEntries(): void {
+  /** Builds every function's bundle, so a missing or broken function fails the start, loudly. */
+  async buildAll(): Promise<void> {
     const missing = [...this.functions.values()].filter((fn) => !existsSync(resolve(this.root, fn.entry)));
     if (missing.length > 0) throw new Error(`Function modules not found: ${missing.map((fn) => `${fn.name} (${fn.entry})`).join(', ')}`);
+    this.bundles = await buildBundles(this.root, this.bundleDir, [...this.functions.values()]);
+  }
+
+  /**
+   * Starts these functions' execution environments now rather than on first use: the ones the runtime itself invokes
+   * in the background (stream, event and schedule targets, the authorizer). A burst of traffic then does not queue
+   * behind several cold starts at once, and a function that fails its init fails the start.
+   */
+  async warm(names: readonly string[]): Promise<void> {
+    await Promise.all(
+      names.map((name) => {
+        const declaration = this.functions.get(name);
+        if (!declaration) throw new Error(`Function ${name} is not in the topology`);
+        return this.environment(declaration, this.bundles.get(name) as string).ready;
+      }),
+    );
   }
 
   has(name: string): boolean {
@@ -141,7 +181,7 @@ export class LambdaHost {
   async invoke(name: string, event: unknown): Promise<unknown> {
     const declaration = this.functions.get(name);
     if (!declaration) throw new Error(`Function ${name} is not in the topology`);
-    const environment = this.environment(declaration);
+    const environment = this.environment(declaration, await this.bundle(declaration));
     const requestId = randomUUID();
     const deadline = Date.now() + declaration.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
@@ -168,12 +208,24 @@ export class LambdaHost {
     const running = [...this.environments.values()];
     this.environments.clear();
     await Promise.all(running.map((environment) => environment.terminate()));
+    rmSync(this.bundleDir, { recursive: true, force: true });
   }
 
-  private environment(declaration: HostedFunction): ExecutionEnvironment {
+  /** The function's bundle: built by buildAll, or on first use when only some functions are hosted (tests). */
+  private async bundle(declaration: HostedFunction): Promise<string> {
+    let bundle = this.bundles.get(declaration.name);
+    if (!bundle) {
+      const built = await buildBundles(this.root, this.bundleDir, [declaration]);
+      bundle = built.get(declaration.name) as string;
+      this.bundles.set(declaration.name, bundle);
+    }
+    return bundle;
+  }
+
+  private environment(declaration: HostedFunction, bundle: string): ExecutionEnvironment {
     let environment = this.environments.get(declaration.name);
     if (!environment || !environment.alive) {
-      const created: ExecutionEnvironment = new ExecutionEnvironment(declaration, this.root, () => {
+      const created: ExecutionEnvironment = new ExecutionEnvironment(declaration, bundle, () => {
         if (this.environments.get(declaration.name) === created) this.environments.delete(declaration.name);
       });
       environment = created;

@@ -12,5 +12,10 @@ export function runtimeLog(level: Level, component: string, message: string, fie
 
 export function errorFields(error: unknown): { errorType: string; errorMessage: string } {
   if (error instanceof Error) return { errorType: error.name, errorMessage: error.message.slice(0, 1000) };
+  // Errors cloned across threads (a function's worker) arrive as plain objects.
+  if (error && typeof error === 'object' && 'message' in error) {
+    const { name, message } = error as { name?: unknown; message: unknown };
+    return { errorType: typeof name === 'string' ? name : 'Error', errorMessage: String(message).slice(0, 1000) };
+  }
   return { errorType: typeof error, errorMessage: String(error).slice(0, 1000) };
 }

@@ -1,12 +1,12 @@
 import { requestUrl } from './request-target';
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { functionEnvironment, invokedFunctionNames, tableEnvironment } from '../environment';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, LOCAL_TOKEN_AUDIENCE, physicalTableName, topology, type FunctionName } from '../topology';
-import { createDynamoDbGuard } from './dynamodb-guard';
+import { Worker } from 'node:worker_threads';
+import type { DynamoDbGuardOptions } from './dynamodb-guard';
 import { LocalAdmin } from './admin';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { LocalEventBus } from './event-bus';
@@ -111,13 +111,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       Object.fromEntries(Object.entries(topology.tables).map(([table, declaration]) => [table, { physicalName: physicalTableName(LOCAL_STAGE, table), declaration }])),
     );
     // Functions reach DynamoDB Local through the guard, which refuses what their declarations do not grant, like IAM.
-    const guard = await listen(
-      createDynamoDbGuard({ upstream: dynamo.endpoint, grants: tableGrants(LOCAL_STAGE), region: REGION, account: ACCOUNT }),
-      options.host,
-      0,
-    );
-    stoppers.push(() => closeServer(guard));
-    const guardEndpoint = `http://${options.host}:${(guard.address() as AddressInfo).port}`;
+    const guard = await startDynamoDbGuard({ upstream: dynamo.endpoint, grants: tableGrants(LOCAL_STAGE), region: REGION, account: ACCOUNT, host: options.host });
+    stoppers.push(() => guard.stop());
+    const guardEndpoint = guard.endpoint;
     const journal = new Journal(client, `loyalty-loop-${LOCAL_STAGE}-runtime-journal`);
     await journal.ensureTable();
     const issuer = await LocalIssuer.load({ dataDir: options.dataDir, issuer: issuerUrl, audience: LOCAL_TOKEN_AUDIENCE });
@@ -138,7 +134,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     const clock = new LocalClock(options.dataDir);
     const clockNow = () => clock.now();
     const host = new LambdaHost(functions, options.root, () => clock.offset);
-    host.verifyEntries();
+    await host.buildAll();
+    await host.warm([
+      ...new Set([
+        topology.apiKeyAuthorizerFunction,
+        ...topology.streams.map((stream) => stream.function),
+        ...topology.subscriptions.map((subscription) => subscription.function),
+        ...topology.schedules.map((schedule) => schedule.function),
+      ]),
+    ]);
     stoppers.push(() => host.stop());
     const invoke = (name: string, event: unknown) => host.invoke(name, event);
 
@@ -301,6 +305,28 @@ export function localFunctionEnvironment(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
     // Every response is checked against its route contract (never on AWS).
     VALIDATE_RESPONSES: 'true',
+  };
+}
+
+/** Runs the DynamoDB guard (dynamodb-guard.ts) on its own thread and answers where it listens. */
+async function startDynamoDbGuard(options: DynamoDbGuardOptions & { host: string }): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynamodb-guard-worker.mjs', import.meta.url), {
+    workerData: { ...options, grants: [...options.grants].map(([caller, tables]) => [caller, [...tables]]) },
+    name: 'dynamodb-guard',
+  });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    worker.once('message', (message: { port: number }) => resolvePort(message.port));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`The DynamoDB guard exited during start (${code})`)));
+  });
+  worker.on('error', (error) => runtimeLog('ERROR', 'dynamodb-guard', 'guard failed', errorFields(error)));
+  return {
+    endpoint: `http://${options.host}:${port}`,
+    stop: async () => {
+      worker.postMessage('stop');
+      await Promise.race([new Promise((resolveStop) => worker.once('exit', resolveStop)), new Promise((resolveStop) => setTimeout(resolveStop, 2000))]);
+      await worker.terminate();
+    },
   };
 }
 

@@ -123,7 +123,7 @@ describe('a function running in its execution environment', () => {
   it('fails its cold start when it reads a table variable it was never given', async () => {
     const running = host('test/fixtures/functions/reads-undeclared-variable.handler.ts');
     try {
-      await expect(running.invoke('getPurchase', {})).rejects.toThrow(/Invalid configuration: LOYALTY_TABLE_NAME/);
+      await expect(running.invoke('getPurchase', {})).rejects.toThrow(/Invalid configuration: LOYALTY_TABLE_NAME: is required/);
     } finally {
       await running.stop();
     }

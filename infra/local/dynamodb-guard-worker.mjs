@@ -1,0 +1,20 @@
+// The DynamoDB guard on its own thread: every function's every DynamoDB call passes through it, and on the runtime's
+// main thread (the gateway, the bus, the stream pollers) it would queue behind them. tsx loads its TypeScript here,
+// as the runtime itself is loaded (Node 20 applies no --import preload to workers).
+import { parentPort, workerData } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
+
+register();
+const { createDynamoDbGuard } = await import('./dynamodb-guard.ts');
+const options = workerData;
+const server = createDynamoDbGuard({
+  ...options,
+  grants: new Map(options.grants.map(([caller, tables]) => [caller, new Map(tables)])),
+  // A refusal is the developer's cue that a declaration lacks a table: said on stderr like the runtime's own warnings.
+  onDenied: ({ caller, operation, message }) =>
+    process.stderr.write(`${JSON.stringify({ level: 'WARN', timestamp: new Date().toISOString(), service: 'local-runtime', component: 'dynamodb-guard', message: 'access denied', caller, operation, detail: message })}\n`),
+});
+server.listen(0, options.host, () => parentPort?.postMessage({ port: server.address().port }));
+parentPort?.on('message', (message) => {
+  if (message === 'stop') server.close(() => process.exit(0));
+});
