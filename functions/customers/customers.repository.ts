@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { CustomerErasureRequested } from '../../events/customer-erasure-requested';
 import { confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
+import { expiryAfter, markerItem } from '../../shared/aws/idempotency';
 import { transactWrite } from '../../shared/aws/transactions';
 import type { CustomerActivity } from './domain/activity';
 import { activityFromItem } from './customers.items';
@@ -47,13 +48,13 @@ export class CustomersRepository implements CustomersStore, ActivityStore {
     const outcome = await transactWrite(this.client, [
       {
         label: 'marker',
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: { pk: customerPk(next.customerId), sk: `APPLIED#${eventId}`, appliedAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + MARKER_RETENTION_SECONDS },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        item: markerItem({
+          tableName: this.tableName,
+          pk: customerPk(next.customerId),
+          sk: `APPLIED#${eventId}`,
+          attributes: { appliedAt: now.toISOString() },
+          expiresAt: expiryAfter(now, MARKER_RETENTION_SECONDS),
+        }),
       },
       {
         label: 'activity',

@@ -1,10 +1,9 @@
 import { CustomerErasureRequested } from '../../events/customer-erasure-requested';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
-import { defineService } from '../../shared/service/declarations';
+import { defineService, keyedTable } from '../../shared/service/declarations';
 import { getCustomerActivity, requestCustomerErasure } from './customers.routes';
 
-const S = 'S' as const;
 const consumer = { retryAttempts: 2, maxEventAgeSeconds: 6 * 3600 } as const;
 
 /** Customers: each customer's activity summary, and erasure requests (GDPR) that every service answers. */
@@ -12,14 +11,8 @@ export const customersService = defineService({
   name: 'customers',
   description: 'Customer activity summaries and erasure requests',
   tables: {
-    customers: {
-      partitionKey: { name: 'pk', type: S },
-      sortKey: { name: 'sk', type: S },
-      // Erasure requests and confirmations leave through the outbox.
-      stream: true,
-      timeToLiveAttribute: 'expiresAt',
-      envVar: 'CUSTOMERS_TABLE_NAME',
-    },
+    // Erasure requests and confirmations leave through the outbox; applied-event markers expire.
+    customers: keyedTable({ envVar: 'CUSTOMERS_TABLE_NAME', stream: true, timeToLiveAttribute: 'expiresAt' }),
   },
   functions: {
     trackCustomerActivity: {

@@ -1,18 +1,13 @@
-import { defineService } from '../../shared/service/declarations';
+import { defineService, keyedTable } from '../../shared/service/declarations';
 
-const S = 'S' as const;
 
 /** Identity: stores, their API keys and webhook secrets; the Lambda authorizer. */
 export const identityService = defineService({
   name: 'identity',
   description: 'Stores, API keys, webhook secrets and the Lambda authorizer',
   tables: {
-    identity: {
-      partitionKey: { name: 'pk', type: S },
-      sortKey: { name: 'sk', type: S },
-      indexes: [{ name: 'gsi1', partitionKey: { name: 'gsi1pk', type: S }, sortKey: { name: 'gsi1sk', type: S } }],
-      envVar: 'IDENTITY_TABLE_NAME',
-    },
+    // gsi1: a store's API keys.
+    identity: keyedTable({ envVar: 'IDENTITY_TABLE_NAME', indexes: ['gsi1'] }),
   },
   functions: {
     authorizer: {

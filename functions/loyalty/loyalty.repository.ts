@@ -1,5 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { markerItem } from '../../shared/aws/idempotency';
 import { queryAll } from '../../shared/aws/query';
 import { conditionalWrite, isConditionalCheckFailure, transactWrite, type LabelledItem, type TransactItem } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
@@ -223,7 +224,7 @@ export class LoyaltyRepository implements LoyaltyStore {
         return [
           {
             label: 'marker',
-            item: { Put: { TableName: this.tableName, Item: { pk: customerPk(intent.customerId), sk: `${intent.marker}#${intent.key}`, ...intent.value }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            item: markerItem({ tableName: this.tableName, pk: customerPk(intent.customerId), sk: `${intent.marker}#${intent.key}`, attributes: intent.value }),
           },
         ];
       case 'take-stock':

@@ -10,10 +10,9 @@ import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { RedemptionCancelled } from '../../events/redemption-cancelled';
 import { RewardRedeemed } from '../../events/reward-redeemed';
 import { TierChanged } from '../../events/tier-changed';
-import { defineService } from '../../shared/service/declarations';
+import { defineService, keyedTable } from '../../shared/service/declarations';
 import * as routes from './loyalty.routes';
 
-const S = 'S' as const;
 const reads = { memoryMb: 512, timeoutSeconds: 10, tables: { loyalty: 'read' } } as const;
 const writes = { memoryMb: 512, timeoutSeconds: 10, tables: { loyalty: 'readWrite' } } as const;
 const consumer = { retryAttempts: 2, maxEventAgeSeconds: 6 * 3600 } as const;
@@ -23,19 +22,9 @@ export const loyaltyService = defineService({
   name: 'loyalty',
   description: 'Points, tiers, rewards and redemptions',
   tables: {
-    loyalty: {
-      partitionKey: { name: 'pk', type: S },
-      sortKey: { name: 'sk', type: S },
-      indexes: [
-        // The due-time index the schedules page through: DUE#<kind>#<shard>, sorted by due time.
-        { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: S }, sortKey: { name: 'gsi1sk', type: S } },
-        // A customer's redemptions, newest first.
-        { name: 'gsi2', partitionKey: { name: 'gsi2pk', type: S }, sortKey: { name: 'gsi2sk', type: S } },
-      ],
-      stream: true,
-      timeToLiveAttribute: 'expiresAt',
-      envVar: 'LOYALTY_TABLE_NAME',
-    },
+    // gsi1: the due-time index the schedules page through (DUE#<kind>#<shard>, sorted by due time); gsi2: a
+    // customer's redemptions, newest first.
+    loyalty: keyedTable({ envVar: 'LOYALTY_TABLE_NAME', indexes: ['gsi1', 'gsi2'], stream: true, timeToLiveAttribute: 'expiresAt' }),
   },
   functions: {
     getProgram: { entry: 'functions/loyalty/get-program.handler.ts', description: 'GET /v1/program', ...reads },

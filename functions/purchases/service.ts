@@ -1,10 +1,9 @@
 import { CustomerErasureRequested } from '../../events/customer-erasure-requested';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
-import { defineService } from '../../shared/service/declarations';
+import { defineService, keyedTable } from '../../shared/service/declarations';
 import { getPurchase, listCustomerPurchases, recordPurchase, refundPurchase } from './purchases.routes';
 
-const S = 'S' as const;
 const api = { memoryMb: 512, timeoutSeconds: 10 } as const;
 
 /** Purchases: orders and refunds from storefronts (API and webhooks), the start of every loyalty event. */
@@ -12,20 +11,9 @@ export const purchasesService = defineService({
   name: 'purchases',
   description: 'Orders and refunds from storefronts; PurchaseRecorded and PurchaseRefunded',
   tables: {
-    purchases: {
-      partitionKey: { name: 'pk', type: S },
-      sortKey: { name: 'sk', type: S },
-      indexes: [
-        // All of a customer's purchases, newest first (customers and marketers).
-        { name: 'gsi1', partitionKey: { name: 'gsi1pk', type: S }, sortKey: { name: 'gsi1sk', type: S } },
-        // One store's purchases of a customer, newest first (storefronts see only their own).
-        { name: 'gsi2', partitionKey: { name: 'gsi2pk', type: S }, sortKey: { name: 'gsi2sk', type: S } },
-      ],
-      stream: true,
-      // Held refunds expire; purchases and refunds carry no expiry.
-      timeToLiveAttribute: 'expiresAt',
-      envVar: 'PURCHASES_TABLE_NAME',
-    },
+    // gsi1: all of a customer's purchases, newest first (customers and marketers); gsi2: one store's purchases of a
+    // customer, newest first (storefronts see only their own). Held refunds expire; purchases and refunds do not.
+    purchases: keyedTable({ envVar: 'PURCHASES_TABLE_NAME', indexes: ['gsi1', 'gsi2'], stream: true, timeToLiveAttribute: 'expiresAt' }),
   },
   functions: {
     recordPurchase: { entry: 'functions/purchases/record-purchase.handler.ts', description: 'POST /v1/purchases', ...api, tables: { purchases: 'readWrite' } },

@@ -1,7 +1,6 @@
-import { defineService } from '../../shared/service/declarations';
+import { defineService, keyedTable } from '../../shared/service/declarations';
 import { shopifyWebhook, stripeWebhook, wooCommerceWebhook } from './webhooks.routes';
 
-const S = 'S' as const;
 const webhook = { memoryMb: 512, timeoutSeconds: 15, tables: { webhooks: 'readWrite' } } as const;
 const purchasesAndSecrets = ['functions/purchases/purchases.facade.ts', 'functions/identity/identity.facade.ts'] as const;
 
@@ -13,13 +12,8 @@ export const webhooksService = defineService({
   name: 'webhooks',
   description: 'Inbound storefront webhooks',
   tables: {
-    webhooks: {
-      partitionKey: { name: 'pk', type: S },
-      sortKey: { name: 'sk', type: S },
-      // Delivery markers are kept 30 days: longer than any platform retries a delivery.
-      timeToLiveAttribute: 'expiresAt',
-      envVar: 'WEBHOOKS_TABLE_NAME',
-    },
+    // Delivery markers are kept 30 days: longer than any platform retries a delivery.
+    webhooks: keyedTable({ envVar: 'WEBHOOKS_TABLE_NAME', timeToLiveAttribute: 'expiresAt' }),
   },
   functions: {
     shopifyWebhook: {

@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { expiryAfter, putMarkerOnce } from '../../shared/aws/idempotency';
 import type { WebhookPlatform } from './domain/actions';
 import type { DeliveryLog } from './domain/deliveries';
 
@@ -21,11 +22,13 @@ export class DeliveryLogRepository implements DeliveryLog {
   }
 
   async remember(platform: WebhookPlatform, storeId: string, deliveryId: string, at: Date): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: deliveryKey(platform, storeId), sk: deliveryId, type: 'webhookDelivery', receivedAt: at.toISOString(), expiresAt: Math.floor(at.getTime() / 1000) + DELIVERY_RETENTION_SECONDS },
-      }),
-    );
+    // A concurrent duplicate may have remembered it first: its actions were idempotent, so either marker will do.
+    await putMarkerOnce(this.client, {
+      tableName: this.tableName,
+      pk: deliveryKey(platform, storeId),
+      sk: deliveryId,
+      attributes: { type: 'webhookDelivery', receivedAt: at.toISOString() },
+      expiresAt: expiryAfter(at, DELIVERY_RETENTION_SECONDS),
+    });
   }
 }

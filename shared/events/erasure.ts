@@ -1,4 +1,5 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putMarkerOnce } from '../aws/idempotency';
 import { CustomerErased } from '../../events/customer-erased';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from './outbox';
 
@@ -25,9 +26,6 @@ export async function confirmErasureOnce(
   tableName: string,
   input: Parameters<typeof erasureConfirmationItem>[0],
 ): Promise<void> {
-  try {
-    await client.send(new PutCommand({ TableName: tableName, Item: erasureConfirmationItem(input), ConditionExpression: 'attribute_not_exists(pk)' }));
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  const { pk, sk, ...attributes } = erasureConfirmationItem(input);
+  await putMarkerOnce(client, { tableName, pk, sk, attributes });
 }

@@ -131,6 +131,28 @@ export interface FacadeDeclaration {
   readonly tables: Readonly<Record<string, TableAccess>>;
 }
 
+/**
+ * The table shape every service uses: string keys `pk` and `sk`, and global secondary indexes named `gsiN` keyed by
+ * `gsiNpk` and `gsiNsk` (single-table design inside each service's own table).
+ */
+export function keyedTable(options: {
+  readonly envVar: string;
+  readonly indexes?: readonly `gsi${number}`[];
+  readonly stream?: boolean;
+  readonly timeToLiveAttribute?: string;
+}): TableDeclaration {
+  return {
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    ...(options.indexes?.length
+      ? { indexes: options.indexes.map((name) => ({ name, partitionKey: { name: `${name}pk`, type: 'S' as const }, sortKey: { name: `${name}sk`, type: 'S' as const } })) }
+      : {}),
+    ...(options.stream ? { stream: true } : {}),
+    ...(options.timeToLiveAttribute ? { timeToLiveAttribute: options.timeToLiveAttribute } : {}),
+    envVar: options.envVar,
+  };
+}
+
 /** Identity helper that keeps literal types and checks the shape. */
 export function defineService<const S extends ServiceModule>(service: S): S {
   return service;
