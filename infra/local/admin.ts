@@ -29,6 +29,7 @@ export class LocalAdmin {
     private readonly issuer: LocalIssuer,
     private readonly scheduler: LocalScheduler,
     private readonly clock: LocalClock,
+    private readonly metrics: { snapshot(): Promise<unknown>; reset(): void },
   ) {}
 
   private now(): Date {
@@ -57,6 +58,12 @@ export class LocalAdmin {
         });
       }
       if (method === 'GET' && path === '/_local/dlq') return json(response, 200, { items: await this.journal.deadLetters() });
+      // What the functions consumed since start or the last reset (DynamoDB capacity only with --meter).
+      if (method === 'GET' && path === '/_local/metrics') return json(response, 200, await this.metrics.snapshot());
+      if (method === 'POST' && path === '/_local/metrics/reset') {
+        this.metrics.reset();
+        return json(response, 200, { reset: true });
+      }
       if (method === 'POST' && path === '/_local/dlq/replay') {
         const letters = (await this.journal.deadLetters()).filter((letter) => letter.kind === 'event' && !letter.replayedAt);
         for (const letter of letters) await this.bus.replay(letter);

@@ -45,8 +45,25 @@ export interface DynamoDbGuardOptions {
   readonly region: string;
   readonly account: string;
   /** Told of every refusal (caller, operation and the message sent back — never item contents). Optional. */
+  /**
+   * Capacity metering (the bench's cost section): when set, every operation that can report it is sent with
+   * `ReturnConsumedCapacity: INDEXES` (unless the caller asked for it already) and the consumed capacity DynamoDB Local
+   * answers is reported here. Responses pass through unchanged (the SDK ignores the extra field).
+   */
+  readonly meter?: (usage: { readonly caller: string; readonly operation: string; readonly capacity: readonly ConsumedCapacity[] }) => void;
   readonly onDenied?: (denial: { readonly caller: string | undefined; readonly operation: string; readonly message: string }) => void;
 }
+
+/** DynamoDB's ConsumedCapacity, as much of it as metering reads. */
+export interface ConsumedCapacity {
+  readonly TableName?: string;
+  readonly CapacityUnits?: number;
+  readonly Table?: { readonly CapacityUnits?: number };
+  readonly GlobalSecondaryIndexes?: Readonly<Record<string, { readonly CapacityUnits?: number }>>;
+}
+
+/** Operations that accept ReturnConsumedCapacity. */
+const METERED = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems']);
 
 export type DynamoDbAccessDecision = { readonly allowed: true } | { readonly allowed: false; readonly message: string };
 
@@ -184,6 +201,14 @@ async function handle(options: DynamoDbGuardOptions, upstream: URL, agent: Agent
   const decision = decideDynamoDbAccess(target, parsed, options.grants.get(caller), caller, options.region, options.account);
   if (!decision.allowed) return denied(400, 'com.amazon.coral.service#AccessDeniedException', decision.message);
 
+  const meter = options.meter;
+  if (meter && METERED.has(operation)) {
+    const metered = parsed.ReturnConsumedCapacity === undefined ? Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'INDEXES' })) : body;
+    return forward(upstream, agent, request, metered, response, (answer) => {
+      const capacity = (answer as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+      if (capacity) meter({ caller, operation, capacity: Array.isArray(capacity) ? capacity : [capacity] });
+    });
+  }
   forward(upstream, agent, request, body, response);
 }
 
@@ -313,7 +338,7 @@ function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return kept;
 }
 
-function forward(upstream: URL, agent: Agent, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
+function forward(upstream: URL, agent: Agent, request: IncomingMessage, body: Buffer, response: ServerResponse, onAnswer?: (answer: unknown) => void): void {
   // Same method, path, headers (authorization, x-amz-date, host, … untouched) and body bytes; no re-signing.
   const headers = { ...endToEnd(request.headers), 'content-length': String(body.length) };
   const outgoing = httpRequest(
@@ -328,6 +353,17 @@ function forward(upstream: URL, agent: Agent, request: IncomingMessage, body: Bu
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
       answer.on('error', () => response.destroy());
+      if (onAnswer && answer.statusCode === 200) {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          try {
+            onAnswer(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch {
+            // Metering never breaks a request.
+          }
+        });
+      }
       answer.pipe(response);
     },
   );

@@ -18,6 +18,8 @@ export interface LocalAwsApiOptions {
   readonly permissions: ReadonlyMap<string, { readonly publishesEvents: boolean; readonly invokes: readonly string[] }>;
   readonly region: string;
   readonly account: string;
+  /** Told how many entries each PutEvents accepted (metering). */
+  readonly onPublished?: (count: number) => void;
 }
 
 /** DynamoDB Local accepts only letters and digits in an access key id. */
@@ -48,7 +50,9 @@ export function createEventBridgeServer(options: LocalAwsApiOptions): Server {
           });
         }
         const input = JSON.parse(body.toString('utf8') || '{}') as { Entries?: PutEventsEntry[] };
-        replyJson(response, 200, await options.bus.putEvents(input.Entries ?? []));
+        const result = await options.bus.putEvents(input.Entries ?? []);
+        options.onPublished?.((input.Entries ?? []).length - (result.FailedEntryCount ?? 0));
+        replyJson(response, 200, result);
       } catch (error) {
         if (error instanceof PutEventsValidationError || error instanceof BodyTooLargeError) return replyJson(response, 400, { __type: 'ValidationException', message: error.message });
         runtimeLog('ERROR', 'aws-api', 'request failed', errorFields(error));

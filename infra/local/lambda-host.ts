@@ -75,6 +75,7 @@ class ExecutionEnvironment {
     private readonly declaration: HostedFunction,
     bundle: string,
     private readonly onExit: () => void,
+    onLog: (bytes: number) => void,
   ) {
     const setup: WorkerSetup = { name: declaration.name, bundle, memoryMb: declaration.memoryMb };
     const worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
@@ -84,6 +85,17 @@ class ExecutionEnvironment {
       execArgv: ['--enable-source-maps'],
       resourceLimits: { maxOldGenerationSizeMb: declaration.memoryMb },
       name: declaration.name,
+      // The function's logs pass through here to this process's output, counted (CloudWatch bills log bytes).
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.on('data', (chunk: Buffer) => {
+      onLog(chunk.length);
+      process.stdout.write(chunk);
+    });
+    worker.stderr.on('data', (chunk: Buffer) => {
+      onLog(chunk.length);
+      process.stderr.write(chunk);
     });
     this.worker = worker;
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
@@ -145,6 +157,7 @@ export class LambdaHost {
   private readonly environments = new Map<string, ExecutionEnvironment>();
   private bundles = new Map<string, string>();
   private readonly bundleDir = mkdtempSync(join(tmpdir(), 'loyalty-local-bundles-'));
+  private counters = new Map<string, { invocations: number; billedMs: number; logBytes: number }>();
 
   constructor(
     private readonly functions: ReadonlyMap<string, HostedFunction>,
@@ -193,6 +206,7 @@ export class LambdaHost {
       }, declaration.timeoutSeconds * 1000);
     });
     const started = performance.now();
+    const counter = this.counter(name);
     try {
       return await Promise.race([environment.invoke(event, requestId, deadline, this.clockOffsetMs()), timeout]);
     } catch (error) {
@@ -200,8 +214,29 @@ export class LambdaHost {
       throw error;
     } finally {
       clearTimeout(timer);
+      // Counted when it ends (so a settled count means its work is done); Lambda bills by the millisecond, rounded up.
+      counter.invocations += 1;
+      counter.billedMs += Math.ceil(performance.now() - started);
       runtimeLog('DEBUG', 'lambda', 'invocation finished', { function: name, requestId, durationMs: Math.round(performance.now() - started) });
     }
+  }
+
+  /** Invocations, billed milliseconds and log bytes per function since start or the last reset. */
+  usage(): Record<string, { invocations: number; billedMs: number; logBytes: number; memoryMb: number }> {
+    return Object.fromEntries([...this.counters].map(([name, counter]) => [name, { ...counter, memoryMb: this.functions.get(name)?.memoryMb ?? 0 }]));
+  }
+
+  resetUsage(): void {
+    this.counters = new Map();
+  }
+
+  private counter(name: string): { invocations: number; billedMs: number; logBytes: number } {
+    let counter = this.counters.get(name);
+    if (!counter) {
+      counter = { invocations: 0, billedMs: 0, logBytes: 0 };
+      this.counters.set(name, counter);
+    }
+    return counter;
   }
 
   async stop(): Promise<void> {
@@ -225,9 +260,14 @@ export class LambdaHost {
   private environment(declaration: HostedFunction, bundle: string): ExecutionEnvironment {
     let environment = this.environments.get(declaration.name);
     if (!environment || !environment.alive) {
-      const created: ExecutionEnvironment = new ExecutionEnvironment(declaration, bundle, () => {
-        if (this.environments.get(declaration.name) === created) this.environments.delete(declaration.name);
-      });
+      const created: ExecutionEnvironment = new ExecutionEnvironment(
+        declaration,
+        bundle,
+        () => {
+          if (this.environments.get(declaration.name) === created) this.environments.delete(declaration.name);
+        },
+        (bytes) => (this.counter(declaration.name).logBytes += bytes),
+      );
       environment = created;
       this.environments.set(declaration.name, environment);
     }

@@ -15,6 +15,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: '.data' },
     quiet: { type: 'boolean', default: false },
     'allow-non-loopback-admin': { type: 'boolean', default: false },
+    // Meter DynamoDB capacity, invocations, log bytes and events for GET /_local/metrics (npm run bench uses it).
+    meter: { type: 'boolean', default: false },
   },
 });
 
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     seedDemo: true,
     corsOrigins: parseOrigins(process.env.CORS_ORIGINS),
     allowNonLoopbackAdmin: values['allow-non-loopback-admin'] === true,
+    meter: values.meter === true,
   });
 
   if (!values.quiet) printWelcome(runtime.url, runtime.demo);

@@ -47,6 +47,12 @@ export interface RuntimeOptions {
    * loopback address the runtime refuses to start unless this is set (and then warns loudly).
    */
   readonly allowNonLoopbackAdmin?: boolean;
+  /**
+   * Meter what the functions consume — DynamoDB capacity units per function and table, invocations, billed
+   * milliseconds, log bytes, events published — for `GET /_local/metrics` (the bench's cost section). Off by default:
+   * it asks DynamoDB Local for consumed capacity on every call.
+   */
+  readonly meter?: boolean;
 }
 
 export class UnsafeHostError extends Error {}
@@ -111,7 +117,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       Object.fromEntries(Object.entries(topology.tables).map(([table, declaration]) => [table, { physicalName: physicalTableName(LOCAL_STAGE, table), declaration }])),
     );
     // Functions reach DynamoDB Local through the guard, which refuses what their declarations do not grant, like IAM.
-    const guard = await startDynamoDbGuard({ upstream: dynamo.endpoint, grants: tableGrants(LOCAL_STAGE), region: REGION, account: ACCOUNT, host: options.host });
+    const guard = await startDynamoDbGuard({
+      upstream: dynamo.endpoint,
+      grants: tableGrants(LOCAL_STAGE),
+      region: REGION,
+      account: ACCOUNT,
+      host: options.host,
+      meter: options.meter === true,
+    });
     stoppers.push(() => guard.stop());
     const guardEndpoint = guard.endpoint;
     const journal = new Journal(client, `loyalty-loop-${LOCAL_STAGE}-runtime-journal`);
@@ -160,11 +173,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     );
     stoppers.push(() => bus.stop());
 
+    let eventsPublished = 0;
     const permissions = new Map(
       Object.values(topology.functions).map((declaration) => [declaration.name, { publishesEvents: declaration.publishesEvents === true, invokes: declaration.invokes }]),
     );
     const eventBridgeServer = await listen(
-      createEventBridgeServer({ bus, invoke, permissions, region: REGION, account: ACCOUNT }),
+      createEventBridgeServer({ bus, invoke, permissions, region: REGION, account: ACCOUNT, onPublished: (count) => (eventsPublished += count) }),
       options.host,
       options.eventBridgePort,
     );
@@ -187,7 +201,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       journal,
       clockNow,
     );
-    const admin = new LocalAdmin(journal, bus, issuer, scheduler, clock);
+    const metrics = {
+      snapshot: async () => ({
+        dynamodb: options.meter ? await guard.usage() : null,
+        functions: host.usage(),
+        eventsPublished,
+      }),
+      reset: () => {
+        guard.reset();
+        host.resetUsage();
+        eventsPublished = 0;
+      },
+    };
+    const admin = new LocalAdmin(journal, bus, issuer, scheduler, clock, metrics);
     const apiServer = await listen(
       createServer((request, response) => void serveApi(gateway, admin, request, response)),
       options.host,
@@ -309,7 +335,14 @@ export function localFunctionEnvironment(
 }
 
 /** Runs the DynamoDB guard (dynamodb-guard.ts) on its own thread and answers where it listens. */
-async function startDynamoDbGuard(options: DynamoDbGuardOptions & { host: string }): Promise<{ endpoint: string; stop(): Promise<void> }> {
+export interface CapacityUsage {
+  readonly callers: Record<string, { writeUnits: number; readUnits: number; calls: number }>;
+  readonly tables: Record<string, { writeUnits: number; readUnits: number; indexes: Record<string, number> }>;
+}
+
+async function startDynamoDbGuard(
+  options: Omit<DynamoDbGuardOptions, 'meter'> & { host: string; meter: boolean },
+): Promise<{ endpoint: string; stop(): Promise<void>; usage(): Promise<CapacityUsage>; reset(): void }> {
   const worker = new Worker(new URL('./dynamodb-guard-worker.mjs', import.meta.url), {
     workerData: { ...options, grants: [...options.grants].map(([caller, tables]) => [caller, [...tables]]) },
     name: 'dynamodb-guard',
@@ -322,6 +355,17 @@ async function startDynamoDbGuard(options: DynamoDbGuardOptions & { host: string
   worker.on('error', (error) => runtimeLog('ERROR', 'dynamodb-guard', 'guard failed', errorFields(error)));
   return {
     endpoint: `http://${options.host}:${port}`,
+    usage: () =>
+      new Promise<CapacityUsage>((resolveUsage) => {
+        const listener = (message: { usage?: CapacityUsage }) => {
+          if (!message.usage) return;
+          worker.off('message', listener);
+          resolveUsage(message.usage);
+        };
+        worker.on('message', listener);
+        worker.postMessage('usage');
+      }),
+    reset: () => worker.postMessage('reset'),
     stop: async () => {
       worker.postMessage('stop');
       await Promise.race([new Promise((resolveStop) => worker.once('exit', resolveStop)), new Promise((resolveStop) => setTimeout(resolveStop, 2000))]);

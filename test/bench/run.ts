@@ -9,6 +9,7 @@ import { BUNDLE_BUDGET_KIB, esbuildOptions, SMALL_BUNDLE_BUDGET_KIB, SMALL_BUNDL
 import { functionEnvironment, invokedFunctionNames, tableEnvironment } from '../../infra/environment';
 import { topology } from '../../infra/topology';
 import { PRIVACY_EXPORTERS_VARIABLE } from '../../shared/privacy/exporter';
+import { costPerMillion, PRICES } from '../../infra/prices';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { startRuntimeProcess, api } from '../support/runtime-process';
 
@@ -31,6 +32,9 @@ const targets = {
   purchaseP95Ms: 400,
   runtimeRssMiB: 600,
   patternMatchesPerSecond: 200_000,
+  // Issue 9: a purchase including its release, and everything it costs on AWS per million (X-Ray aside).
+  writeUnitsPerPurchase: 12,
+  dollarsPerMillionPurchases: 12,
 };
 const results: Record<string, unknown> = {};
 const misses: string[] = [];
@@ -117,6 +121,83 @@ async function runtimeLoad(): Promise<void> {
   }
 }
 
+interface Metrics {
+  dynamodb: { callers: Record<string, { writeUnits: number; readUnits: number; calls: number }>; tables: Record<string, { writeUnits: number; readUnits: number; indexes: Record<string, number> }> } | null;
+  functions: Record<string, { invocations: number; billedMs: number; logBytes: number; memoryMb: number }>;
+  eventsPublished: number;
+}
+
+/**
+ * 4. What one purchase costs, measured: the runtime meters DynamoDB capacity (ReturnConsumedCapacity INDEXES on every
+ * call, per function and table), invocations, billed milliseconds, log bytes (functions log at INFO, as on AWS) and
+ * events published, over a scripted run: purchases (two per customer, so first-purchase bonuses are half of them),
+ * settled, then their pending points released by the schedule after the test clock moves past the return window.
+ */
+async function cost(): Promise<void> {
+  const purchases = 20;
+  process.stdout.write(`\nCost per purchase (${purchases} purchases and their release, metered on DynamoDB Local)\n`);
+  const runtime = await startRuntimeProcess({ extraArgs: ['--meter'], env: { LOG_LEVEL: 'INFO' } });
+  try {
+    const { key } = JSON.parse(await runtime.cli('keys', 'create', '--store', 'cost', '--json')) as { key: string };
+    const metrics = async () => (await api(runtime.url, 'GET', '/_local/metrics')).body as unknown as Metrics;
+    const settled = async (): Promise<Metrics> => {
+      // Settled: nothing invoked for a while (the stream relay, the bus and the consumers are done).
+      let previous = -1;
+      for (;;) {
+        await new Promise((resolveWait) => setTimeout(resolveWait, 1500));
+        const current = await metrics();
+        const invocations = Object.values(current.functions).reduce((sum, fn) => sum + fn.invocations, 0);
+        if (invocations === previous) return current;
+        previous = invocations;
+      }
+    };
+    await settled();
+    await api(runtime.url, 'POST', '/_local/metrics/reset');
+    for (let index = 0; index < purchases; index++) {
+      const response = await api(runtime.url, 'POST', '/v1/purchases', {
+        body: { orderId: `cost-${index}`, customerId: `cost-customer-${index % (purchases / 2)}`, amount: '42.50', currency: 'USD', items: [{ sku: 'tee', quantity: 2, unitPrice: '21.25' }] },
+        headers: { 'x-api-key': key },
+      });
+      if (response.status !== 201) throw new Error(`unexpected ${response.status}`);
+    }
+    await settled();
+    // Past the demo program's 14-day return window: the release schedule makes the pending points available.
+    await api(runtime.url, 'POST', '/_local/clock', { body: { advanceMs: 15 * 86_400_000 } });
+    await api(runtime.url, 'POST', '/_local/schedules/loyalty-release-pending/run');
+    const used = await settled();
+    const dynamo = used.dynamodb ?? { callers: {}, tables: {} };
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+    const per = (value: number) => value / purchases;
+    const usage = {
+      writeUnits: per(sum(Object.values(dynamo.callers).map((caller) => caller.writeUnits))),
+      readUnits: per(sum(Object.values(dynamo.callers).map((caller) => caller.readUnits))),
+      invocations: per(sum(Object.values(used.functions).map((fn) => fn.invocations))),
+      gbSeconds: per(sum(Object.values(used.functions).map((fn) => (fn.billedMs / 1000) * (fn.memoryMb / 1024)))),
+      events: per(used.eventsPublished),
+      logBytes: per(sum(Object.values(used.functions).map((fn) => fn.logBytes))),
+      apiRequests: 1,
+    };
+    const dollars = costPerMillion(usage);
+    results.cost = { purchases, usage, dollarsPerMillion: dollars, prices: PRICES, byFunction: used.functions, byTable: dynamo.tables };
+    process.stdout.write(`  DynamoDB per purchase: ${usage.writeUnits.toFixed(1)} WRU, ${usage.readUnits.toFixed(1)} RRU\n`);
+    for (const [table, consumed] of Object.entries(dynamo.tables)) {
+      const indexes = Object.entries(consumed.indexes).map(([index, units]) => `${index} ${per(units).toFixed(1)}`).join(', ');
+      process.stdout.write(`    ${table.padEnd(34)} ${per(consumed.writeUnits).toFixed(1)} WRU ${per(consumed.readUnits).toFixed(1)} RRU${indexes ? ` (indexes: ${indexes} WRU)` : ''}\n`);
+    }
+    process.stdout.write(`  Lambda per purchase: ${usage.invocations.toFixed(1)} invocations, ${(usage.gbSeconds * 1000).toFixed(1)} GB-ms (local durations)\n`);
+    for (const [name, fn] of Object.entries(used.functions).sort((a, b) => b[1].invocations - a[1].invocations)) {
+      process.stdout.write(`    ${name.padEnd(34)} ${per(fn.invocations).toFixed(2)} invocations, ${per(fn.logBytes).toFixed(0)} log bytes\n`);
+    }
+    process.stdout.write(`  events published per purchase: ${usage.events.toFixed(1)}; log bytes per purchase: ${usage.logBytes.toFixed(0)}\n`);
+    process.stdout.write(`  $ per 1M purchases (${PRICES.region}, prices of ${PRICES.checkedOn}):\n`);
+    for (const [line, value] of Object.entries(dollars)) process.stdout.write(`    ${line.padEnd(16)} ${value.toFixed(2)}\n`);
+    process.stdout.write(`  WRU per purchase ${check('WRU per purchase', usage.writeUnits, targets.writeUnitsPerPurchase)}\n`);
+    process.stdout.write(`  $ per 1M purchases ${check('$ per 1M purchases', dollars.total ?? Number.NaN, targets.dollarsPerMillionPurchases)}\n`);
+  } finally {
+    await runtime.stop();
+  }
+}
+
 function patternMatching(): void {
   process.stdout.write('\nEvent-pattern matching\n');
   const matcher = compileEventPattern(PurchaseRecorded.pattern);
@@ -137,6 +218,7 @@ const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf
 if (!only || only === 'bundles') await bundles();
 if (!only || only === 'patterns') patternMatching();
 if (!only || only === 'runtime') await runtimeLoad();
+if (!only || only === 'cost') await cost();
 mkdirSync(join(root, '.bench'), { recursive: true });
 writeFileSync(join(root, '.bench', 'results.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, targets, results, misses }, null, 2));
 process.stdout.write(misses.length === 0 ? '\nAll targets met.\n' : `\nMissed targets:\n  ${misses.join('\n  ')}\n`);
