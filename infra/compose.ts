@@ -1,4 +1,5 @@
 import type { EventContract } from '../events/contract';
+import { OUTBOX_STREAM_FILTER } from '../shared/events/outbox';
 import { routeKey, type RouteContract } from '../shared/http/route';
 import type {
   Access,
@@ -65,7 +66,7 @@ const SERVICE_NAME = /^[a-z][a-z0-9-]{1,39}$/;
 const LOGICAL_NAME = /^[a-z][A-Za-z0-9]{0,63}$/;
 const VALID_ACCESS: readonly Access[] = ['public', 'storefront', 'customer', 'marketer'];
 const ERASURE_REQUESTED = 'CustomerErasureRequested';
-const OUTBOX_STREAM = { batchSize: 100, maxRetryAttempts: 10 } as const;
+const OUTBOX_STREAM = { batchSize: 100, maxRetryAttempts: 10, filterPatterns: [OUTBOX_STREAM_FILTER] } as const;
 
 export function composeTopology(services: readonly ServiceModule[]): ComposedTopology {
   const problems: string[] = [];

@@ -7,7 +7,7 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -208,6 +208,7 @@ export class StatelessStack extends Stack {
           batchSize: mapping.batchSize,
           retryAttempts: mapping.maxRetryAttempts,
           reportBatchItemFailures: true,
+          filters: (mapping.filterPatterns ?? []).map((pattern) => FilterCriteria.filter({ ...pattern })),
           bisectBatchOnError: false,
           onFailure: new SqsDlq(deadLetterQueue),
         }),

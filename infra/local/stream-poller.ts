@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { compareSequenceNumbers } from '../../shared/aws/stream-sequence';
+import { compileEventPattern, type EventMatcher } from './event-pattern';
 import type { Journal } from './journal';
 import { errorFields, runtimeLog } from './log';
 
@@ -27,6 +28,8 @@ export interface StreamMapping {
   readonly functionName: string;
   readonly batchSize: number;
   readonly maxRetryAttempts: number;
+  /** Lambda event filtering (EventBridge pattern syntax over each record): others are skipped, never invoked. */
+  readonly filterPatterns?: readonly unknown[];
 }
 
 export interface StreamPollerOptions {
@@ -48,7 +51,11 @@ export class StreamPoller {
     private readonly journal: Journal,
     private readonly invoke: (functionName: string, event: unknown) => Promise<unknown>,
     private readonly options: StreamPollerOptions,
-  ) {}
+  ) {
+    this.filters = mapping.filterPatterns?.map((pattern) => compileEventPattern(pattern));
+  }
+
+  private readonly filters: EventMatcher[] | undefined;
 
   start(): void {
     this.loop = this.run();
@@ -114,9 +121,11 @@ export class StreamPoller {
       const records = page.Records ?? [];
       if (records.length > 0) {
         this.idle = false;
+        // As Lambda does, records that match no filter are dropped (done) and a batch of none invokes nothing.
+        const matching = this.filters ? records.filter((record) => this.matches(record)) : records;
         // Retries of failed records happen inside process(); it returns once the batch is done.
-        const processedUpTo = await this.process(records);
-        await this.journal.saveCheckpoint(this.mapping.tableName, shardId, processedUpTo);
+        if (matching.length > 0) await this.process(matching);
+        await this.journal.saveCheckpoint(this.mapping.tableName, shardId, records.at(-1)?.dynamodb?.SequenceNumber as string);
       } else {
         this.idle = true;
         await sleep(this.options.pollIntervalMs);
@@ -129,6 +138,11 @@ export class StreamPoller {
    * Invokes the function until the batch succeeds or retries run out; returns the sequence number up to which
    * records are done (processed, or dead-lettered after the last retry).
    */
+  private matches(record: StreamRecord): boolean {
+    const [shaped] = this.lambdaEvent([record]).Records;
+    return (this.filters ?? []).some((filter) => filter.matches(shaped));
+  }
+
   private async process(records: StreamRecord[]): Promise<string> {
     let batch = records;
     for (let attempt = 0; ; attempt++) {

@@ -40,3 +40,13 @@ export function outboxRecordOfChange(
   if (eventName === 'MODIFY' && previous?.eventId === record.eventId) return undefined;
   return record;
 }
+
+/**
+ * The event-source-mapping filter (Lambda event filtering, EventBridge pattern syntax over the stream record) that
+ * lets through only records whose new image carries an outbox event: the relay is not invoked for the many writes
+ * that announce nothing (accounts, markers, lots, activity). A MODIFY that keeps an old outbox still matches and is
+ * skipped by outboxRecordOfChange.
+ */
+export const OUTBOX_STREAM_FILTER = {
+  dynamodb: { NewImage: { [OUTBOX_ATTRIBUTE]: { M: { eventId: { S: [{ exists: true }] } } } } },
+} as const;

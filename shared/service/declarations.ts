@@ -70,6 +70,8 @@ export interface StreamDeclaration {
   readonly function: string;
   readonly batchSize: number;
   readonly maxRetryAttempts: number;
+  /** Lambda event filtering: only records matching one of these patterns invoke the function. */
+  readonly filterPatterns?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface ScheduleDeclaration {

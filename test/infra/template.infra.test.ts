@@ -5,6 +5,7 @@ import { buildApp } from '../../infra/cdk/app';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, tableOf, topology, type AppTopology, type TableName } from '../../infra/topology';
 import { authorizerKindFor, routeKey, type Access } from '../../infra/topology-types';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
+import { OUTBOX_STREAM_FILTER } from '../../shared/events/outbox';
 import { localFunctionEnvironment } from '../../infra/local/runtime';
 import { tmpdir } from 'node:os';
 
@@ -118,6 +119,8 @@ describe('synthesized template ↔ topology', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         MaximumRetryAttempts: topology.streams[0]?.maxRetryAttempts,
         DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+        // The relay is invoked only for records that carry an outbox event (issue 9.3).
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(OUTBOX_STREAM_FILTER) }] },
       });
     }
   });
