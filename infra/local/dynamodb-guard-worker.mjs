@@ -25,7 +25,12 @@ const server = createDynamoDbGuard({
         table.indexes[index] = (table.indexes[index] ?? 0) + (consumed.CapacityUnits ?? 0);
       }
     }
-    (usage.callers[caller] ??= { writeUnits: 0, readUnits: 0, calls: 0 }).calls += 1;
+    const byCaller = (usage.callers[caller] ??= { writeUnits: 0, readUnits: 0, calls: 0 });
+    byCaller.calls += 1;
+    // Per operation too, so a cost can be traced to the call that spends it.
+    const byOperation = ((byCaller.operations ??= {})[operation] ??= { units: 0, calls: 0 });
+    byOperation.units += capacity.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+    byOperation.calls += 1;
   } : undefined,
   // A refusal is the developer's cue that a declaration lacks a table: said on stderr like the runtime's own warnings.
   onDenied: ({ caller, operation, message }) =>

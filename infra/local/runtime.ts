@@ -229,6 +229,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
           functionName: mapping.function,
           batchSize: mapping.batchSize,
           maxRetryAttempts: mapping.maxRetryAttempts,
+          ...(mapping.filterPatterns ? { filterPatterns: mapping.filterPatterns } : {}),
         },
         client,
         streams,
@@ -336,7 +337,7 @@ export function localFunctionEnvironment(
 
 /** Runs the DynamoDB guard (dynamodb-guard.ts) on its own thread and answers where it listens. */
 export interface CapacityUsage {
-  readonly callers: Record<string, { writeUnits: number; readUnits: number; calls: number }>;
+  readonly callers: Record<string, { writeUnits: number; readUnits: number; calls: number; operations?: Record<string, { units: number; calls: number }> }>;
   readonly tables: Record<string, { writeUnits: number; readUnits: number; indexes: Record<string, number> }>;
 }
 
