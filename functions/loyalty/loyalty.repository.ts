@@ -276,7 +276,11 @@ export class LoyaltyRepository implements LoyaltyStore {
     );
   }
 
-  /** One page of due items of a kind in a shard (due time ≤ now), oldest first. */
+  /**
+   * One page of due items of a kind in a shard (due time ≤ now), oldest first, each named by its keys alone — the
+   * customer (from pk CUST#<id>) and, for lots, the lot (from sk LOT#<lotId>) — so the index needs to project nothing
+   * but keys: the schedules re-read every item consistently before changing it.
+   */
   async dueItems(kind: DueKind, shard: number, now: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: Item[]; cursor?: Record<string, unknown> }> {
     const result = await this.client.send(
       new QueryCommand({
@@ -288,7 +292,13 @@ export class LoyaltyRepository implements LoyaltyStore {
         ExclusiveStartKey: cursor,
       }),
     );
-    return { items: result.Items ?? [], ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+    const items = (result.Items ?? []).map((item) => {
+      const pk = String(item.pk);
+      const sk = String(item.sk);
+      if (!pk.startsWith('CUST#')) throw new Error(`due index entry ${pk}/${sk} is not a customer's item`);
+      return { customerId: pk.slice('CUST#'.length), ...(sk.startsWith('LOT#') ? { lotId: sk.slice('LOT#'.length) } : {}) };
+    });
+    return { items, ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
   }
 
   // ---- rewards, redemptions, coupons

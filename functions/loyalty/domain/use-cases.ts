@@ -21,6 +21,7 @@ import { thresholdMinor, tierRank, type Program, type ProgramInput } from './pro
 import type { Redemption, Reward } from './records';
 import { ConcurrencyExhaustedError, RETRY, retryOnConflict, type RetryPolicy } from '../../../shared/domain/optimistic';
 import type { CommitIntent, CommitOutcome, DueKind, LoyaltyStore } from './store';
+import { sweepDue } from '../../../shared/schedules/sweep';
 
 /**
  * The loyalty use cases. Each change reads the account, plans it purely, and commits one transaction
@@ -118,35 +119,64 @@ export interface ScheduleReport {
   readonly schedule: string;
   processed: number;
   changed: number;
-  /** True when the run stopped at its budget with due items left (the next run continues). */
+  /** True when the run stopped (its time or budget spent) with due items left: the schedule's next invocation continues. */
   more: boolean;
+  /** Index pages read, and shards read to their end (of DUE_SHARDS). */
+  pages: number;
+  shardsDone: number;
 }
 
-/** Pages through the due-time index, shard by shard, processing each due item until the budget is spent. */
+/** How a schedule run may spend itself (the schedule stack passes the invocation's time; tests and the bench a budget). */
+export interface ScheduleLimits {
+  /** Milliseconds left to start new work; the run stops, reporting `more`, when none are. */
+  readonly timeLeftMs?: () => number;
+  /** At most this many due items in this run. */
+  readonly budget?: number;
+  /** Due items in flight at once, over all shards (one customer's are always one at a time). */
+  readonly concurrency?: number;
+  readonly pageSize?: number;
+}
+
+/** In flight at once: enough to keep DynamoDB busy from one Lambda (each item is two reads and a transaction). */
+export const SCHEDULE_CONCURRENCY = 32;
+const DUE_PAGE_SIZE = 100;
+
+/** The customer (and lot) a due-index entry stands for, from its keys alone (the index need project nothing else). */
+export function dueItemRef(item: Record<string, unknown>): { customerId: string; lotId?: string } {
+  const { customerId, lotId } = item;
+  if (typeof customerId !== 'string' || customerId === '') throw new Error('a due item without its customer');
+  return typeof lotId === 'string' && lotId !== '' ? { customerId, lotId } : { customerId };
+}
+
+function lotIdOf(item: Record<string, unknown>): { customerId: string; lotId: string } {
+  const ref = dueItemRef(item);
+  if (ref.lotId === undefined) throw new Error(`a due lot of customer ${ref.customerId} without its lot id`);
+  return { customerId: ref.customerId, lotId: ref.lotId };
+}
+
+/**
+ * Pages through the due-time index: every shard at once, each until it has no due items left or the run's time or
+ * budget is spent (shared/schedules/sweep.ts). One customer's items are handled one at a time, oldest first.
+ */
 async function processDue(
   store: Store,
   kind: DueKind,
   now: string,
-  budget: number,
+  limits: ScheduleLimits,
   handle: (item: Record<string, unknown>) => Promise<boolean>,
-  report: ScheduleReport,
+  schedule: string,
 ): Promise<ScheduleReport> {
-  for (let shard = 0; shard < DUE_SHARDS; shard++) {
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await store.dueItems(kind, shard, now, 100, cursor);
-      for (const item of page.items) {
-        if (report.processed >= budget) {
-          report.more = true;
-          return report;
-        }
-        report.processed++;
-        if (await handle(item)) report.changed++;
-      }
-      cursor = page.cursor;
-    } while (cursor);
-  }
-  return report;
+  const pageSize = limits.pageSize ?? DUE_PAGE_SIZE;
+  const swept = await sweepDue({
+    shards: DUE_SHARDS,
+    page: (shard, cursor) => store.dueItems(kind, shard, now, pageSize, cursor),
+    orderKey: (item) => dueItemRef(item).customerId,
+    handle,
+    concurrency: limits.concurrency ?? SCHEDULE_CONCURRENCY,
+    ...(limits.timeLeftMs ? { timeLeftMs: limits.timeLeftMs } : {}),
+    ...(limits.budget !== undefined ? { budget: limits.budget } : {}),
+  });
+  return { schedule, ...swept };
 }
 
 /**
@@ -162,10 +192,10 @@ function dueLotStep(
   planFor: (account: Account, lot: Lot) => Plan,
 ) {
   return async (item: Record<string, unknown>): Promise<boolean> => {
-    const lot = item.lot as Lot;
-    return retrying(`${what} of ${lot.lotId}`, async () => {
-      const account = await store.getAccount(lot.customerId);
-      const current = await store.getLot(lot.customerId, lot.lotId);
+    const { customerId, lotId } = lotIdOf(item);
+    return retrying(`${what} of ${lotId}`, async () => {
+      const account = await store.getAccount(customerId);
+      const current = await store.getLot(customerId, lotId);
       if (!current || !isDue(current)) return false;
       const plan = withTierReview(planFor(account, current), program);
       const outcome = await store.commit(plan, { program });
@@ -175,33 +205,36 @@ function dueLotStep(
   };
 }
 
-export async function releaseDuePoints(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+export async function releaseDuePoints(store: Store, now: string, limits: ScheduleLimits = {}): Promise<ScheduleReport> {
   const program = await store.getProgram();
   const step = dueLotStep(store, program, now, 'release', (lot) => lot.status === 'pending' && (lot.pendingUntil ?? '') <= now, (account, lot) => planRelease(account, lot, program, now));
-  return processDue(store, 'RELEASE', now, budget, step, { schedule: 'release', processed: 0, changed: 0, more: false });
+  return processDue(store, 'RELEASE', now, limits, step, 'release');
 }
 
-export async function expireDuePoints(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+export async function expireDuePoints(store: Store, now: string, limits: ScheduleLimits = {}): Promise<ScheduleReport> {
   const program = await store.getProgram();
   const step = dueLotStep(store, program, now, 'expiry', (lot) => lot.status === 'available' && (lot.expiresAt ?? '') <= now, (account, lot) => planExpiry(account, lot, now));
-  return processDue(store, 'EXPIRE', now, budget, step, { schedule: 'expire', processed: 0, changed: 0, more: false });
+  return processDue(store, 'EXPIRE', now, limits, step, 'expire');
 }
 
-export async function sendExpiryReminders(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
-  return processDue(store, 'REMIND', now, budget, async (item) => {
-    const lot = item.lot as Lot;
-    const account = await store.getAccount(lot.customerId);
+export async function sendExpiryReminders(store: Store, now: string, limits: ScheduleLimits = {}): Promise<ScheduleReport> {
+  return processDue(store, 'REMIND', now, limits, async (item) => {
+    const { customerId, lotId } = lotIdOf(item);
+    // The account first (see reversePurchase), then the lot as stored now (the index copy may lag behind it).
+    const account = await store.getAccount(customerId);
+    const lot = await store.getLot(customerId, lotId);
+    if (!lot || lot.status !== 'available' || lot.reminded) return false;
     const event = expiringSoon(account, lot, now);
     await store.markReminded(lot, event);
     return event !== undefined;
-  }, { schedule: 'remind', processed: 0, changed: 0, more: false });
+  }, 'remind');
 }
 
-export async function reviewTiers(store: Store, now: string, budget = 1000): Promise<ScheduleReport> {
+export async function reviewTiers(store: Store, now: string, limits: ScheduleLimits = {}): Promise<ScheduleReport> {
   const program = await store.getProgram();
-  return processDue(store, 'TIER', now, budget, async (item) => {
+  return processDue(store, 'TIER', now, limits, async (item) => {
     if (!program) return false;
-    const customerId = (item.account as Account).customerId;
+    const { customerId } = dueItemRef(item);
     return retrying(`tier review of a customer`, async () => {
       const account = await store.getAccount(customerId);
       if (!account.tierReviewAt || account.tierReviewAt > now) return false;
@@ -212,7 +245,7 @@ export async function reviewTiers(store: Store, now: string, budget = 1000): Pro
       if (outcome.kind !== 'committed') return RETRY;
       return reviewed !== undefined;
     });
-  }, { schedule: 'tier-review', processed: 0, changed: 0, more: false });
+  }, 'tier-review');
 }
 
 // ---- balance
