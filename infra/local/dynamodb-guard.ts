@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { itemSize, transactionalWriteUnits, type WireValue } from './item-size';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 
 /**
@@ -202,6 +203,7 @@ async function handle(options: DynamoDbGuardOptions, upstream: URL, agent: Agent
   if (!decision.allowed) return denied(400, 'com.amazon.coral.service#AccessDeniedException', decision.message);
 
   const meter = options.meter;
+  if (meter && operation === 'TransactWriteItems') return meterTransaction(meter, caller, upstream, agent, request, parsed, response);
   if (meter && METERED.has(operation)) {
     const metered = parsed.ReturnConsumedCapacity === undefined ? Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'INDEXES' })) : body;
     return forward(upstream, agent, request, metered, response, (answer) => {
@@ -336,6 +338,95 @@ function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const kept: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) kept[name] = value;
   return kept;
+}
+
+/**
+ * A transactional write, metered as DynamoDB bills it: two write units per KB of every item (the larger of its size
+ * before and after), whatever DynamoDB Local reports (it charges a multi-item transaction as if it were one item).
+ * Index units are DynamoDB Local's. The sizes are read around the call, unmetered; metering only, never a guarantee.
+ */
+async function meterTransaction(
+  meter: NonNullable<DynamoDbGuardOptions['meter']>,
+  caller: string,
+  upstream: URL,
+  agent: Agent,
+  request: IncomingMessage,
+  parsed: Record<string, unknown>,
+  response: ServerResponse,
+): Promise<void> {
+  const actions = elementsOf(parsed.TransactItems).flatMap((element) => {
+    const [kind, action] = Object.entries(element)[0] ?? [];
+    return kind && isRecord(action) && typeof action.TableName === 'string' ? [{ kind, table: action.TableName, action }] : [];
+  });
+  const keyOf = (entry: (typeof actions)[number]): Record<string, unknown> | undefined =>
+    entry.kind === 'Put' ? keyFromItem(entry.action.Item) : isRecord(entry.action.Key) ? entry.action.Key : undefined;
+  const sizeNow = (entry: (typeof actions)[number]) => {
+    const key = keyOf(entry);
+    return key ? storedItemSize(upstream, agent, request.headers, entry.table, key) : Promise.resolve(0);
+  };
+  const before = await Promise.all(actions.map(sizeNow));
+  const body = Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'INDEXES' }));
+  forward(upstream, agent, request, body, response, (answer) => {
+    void (async () => {
+      const after = await Promise.all(actions.map((entry) => (entry.kind === 'Update' ? sizeNow(entry) : Promise.resolve(0))));
+      const reported = (answer as { ConsumedCapacity?: ConsumedCapacity[] }).ConsumedCapacity ?? [];
+      const tables = new Map<string, number>();
+      actions.forEach((entry, index) => {
+        const put = entry.kind === 'Put' && isRecord(entry.action.Item) ? itemSize(entry.action.Item as Record<string, WireValue>) : 0;
+        const bytes = Math.max(before[index] ?? 0, after[index] ?? 0, put);
+        tables.set(entry.table, (tables.get(entry.table) ?? 0) + transactionalWriteUnits(bytes));
+      });
+      const capacity: ConsumedCapacity[] = [...tables].map(([table, units]) => {
+        const indexes = reported.find((consumed) => consumed.TableName === table)?.GlobalSecondaryIndexes;
+        const indexUnits = Object.values(indexes ?? {}).reduce((sum, consumed) => sum + (consumed.CapacityUnits ?? 0), 0);
+        return { TableName: table, CapacityUnits: units + indexUnits, Table: { CapacityUnits: units }, ...(indexes ? { GlobalSecondaryIndexes: indexes } : {}) };
+      });
+      meter({ caller, operation: 'TransactWriteItems', capacity });
+    })().catch(() => undefined);
+  });
+}
+
+/** The key attributes of an item to be put (pk and sk: every table here is keyed so). */
+function keyFromItem(item: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(item) || item.pk === undefined) return undefined;
+  return { pk: item.pk, ...(item.sk === undefined ? {} : { sk: item.sk }) };
+}
+
+/** The stored size of an item (0 when absent), read from DynamoDB Local directly, unmetered. */
+function storedItemSize(upstream: URL, agent: Agent, headers: IncomingHttpHeaders, table: string, key: Record<string, unknown>): Promise<number> {
+  const body = Buffer.from(JSON.stringify({ TableName: table, Key: key, ConsistentRead: true }));
+  return new Promise((resolveSize) => {
+    const outgoing = httpRequest(
+      {
+        hostname: upstream.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: upstream.port || 80,
+        method: 'POST',
+        path: '/',
+        agent,
+        headers: {
+          'content-type': JSON_CONTENT_TYPE,
+          'content-length': String(body.length),
+          'x-amz-target': `${TARGET_PREFIX}GetItem`,
+          authorization: headerValue(headers.authorization) ?? '',
+          'x-amz-date': headerValue(headers['x-amz-date']) ?? '',
+        },
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          try {
+            const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Item?: Record<string, WireValue> };
+            resolveSize(parsed.Item ? itemSize(parsed.Item) : 0);
+          } catch {
+            resolveSize(0);
+          }
+        });
+      },
+    );
+    outgoing.on('error', () => resolveSize(0));
+    outgoing.end(body);
+  });
 }
 
 function forward(upstream: URL, agent: Agent, request: IncomingMessage, body: Buffer, response: ServerResponse, onAnswer?: (answer: unknown) => void): void {

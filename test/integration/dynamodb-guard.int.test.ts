@@ -332,3 +332,35 @@ describe('decideDynamoDbAccess', () => {
     expect(callerOf('')).toBeUndefined();
   });
 });
+
+/** Issue 9.1: a metering guard prices transactional writes as DynamoDB bills them (DynamoDB Local does not). */
+describe('the metering guard', () => {
+  it('charges two units per KB of every item in a transaction, index units as reported', async () => {
+    const usages: { caller: string; operation: string; capacity: readonly { CapacityUnits?: number; Table?: { CapacityUnits?: number } }[] }[] = [];
+    const metering = createDynamoDbGuard({ upstream, grants, region: REGION, account: ACCOUNT, meter: (usage) => usages.push(usage) });
+    const endpoint = await listen(metering);
+    try {
+      const client = DynamoDBDocumentClient.from(rawClientAs('fnWriter', endpoint));
+      const pk = `meter-${randomUUID()}`;
+      await client.send(new PutCommand({ TableName: tableA, Item: { pk: `${pk}-existing`, sk: 'x', payload: 'y'.repeat(1500) } }));
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableA, Item: { pk: `${pk}-1`, sk: 'x' } } },
+            { Put: { TableName: tableA, Item: { pk: `${pk}-2`, sk: 'x' } } },
+            { Put: { TableName: tableA, Item: { pk: `${pk}-3`, sk: 'x', payload: 'z'.repeat(1500) } } },
+            // An update is billed by the larger of the item before and after it.
+            { Update: { TableName: tableA, Key: { pk: `${pk}-existing`, sk: 'x' }, UpdateExpression: 'SET touched = :t', ExpressionAttributeValues: { ':t': true } } },
+          ],
+        }),
+      );
+      for (let attempt = 0; attempt < 50 && !usages.some((usage) => usage.operation === 'TransactWriteItems'); attempt++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const transaction = usages.find((usage) => usage.operation === 'TransactWriteItems');
+      expect(transaction?.caller).toBe('fnWriter');
+      // 2 + 2 + 4 (1.5 KB) + 4 (1.5 KB before and after).
+      expect(transaction?.capacity[0]?.Table?.CapacityUnits).toBe(12);
+    } finally {
+      await close(metering);
+    }
+  });
+});
