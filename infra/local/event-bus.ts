@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../events/contract';
+import { ConcurrencyLimit } from './concurrency';
 import { compileEventPattern, type EventMatcher } from './event-pattern';
 import type { DeadLetter, DeliveryState, Journal, JournalEntry } from './journal';
 import { errorFields, runtimeLog } from './log';
 
 /**
  * An EventBridge-faithful bus for one machine. PutEvents validates entries as EventBridge does and answers
- * per entry; an accepted event is journaled with its pending deliveries before the call returns (so a crash
+ * per entry; the accepted events are journaled with their pending deliveries before the call returns (so a crash
  * loses nothing acknowledged). Delivery to a target function is asynchronous, like Lambda's async invoke:
- * an error is retried `retryAttempts` times with growing delays, then the event is dead-lettered with the
- * error and attempt count. Events older than the rule's maximum age are dead-lettered without an attempt.
+ * concurrent up to a per-function limit (oldest first beyond it), an error is retried `retryAttempts` times with
+ * growing delays, then the event is dead-lettered with the error and attempt count. Events older than the rule's
+ * maximum age are dead-lettered without an attempt.
  */
 export interface BusRule {
   readonly name: string;
@@ -40,9 +42,15 @@ export interface BusOptions {
   /** Delay before the first retry; Lambda waits about a minute, locally we default to one second. */
   readonly retryBaseDelayMs: number;
   readonly now: () => Date;
+  /**
+   * At most this many invocations of one target function at once (default 8); further events wait their turn, oldest
+   * first, as on Lambda's asynchronous invocation queue when a function is at its concurrency limit.
+   */
+  readonly deliveryConcurrency?: number;
 }
 
 const MAX_ENTRY_BYTES = 256 * 1024;
+const DEFAULT_DELIVERY_CONCURRENCY = 8;
 const MAX_ENTRIES = 10;
 
 export class PutEventsValidationError extends Error {
@@ -55,6 +63,7 @@ export class PutEventsValidationError extends Error {
 export class LocalEventBus {
   private readonly rules: { rule: BusRule; matcher: EventMatcher }[];
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly concurrency = new Map<string, ConcurrencyLimit>();
   private stopped = false;
 
   constructor(
@@ -75,14 +84,24 @@ export class LocalEventBus {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
       throw new PutEventsValidationError(`Entries must contain between 1 and ${MAX_ENTRIES} items`);
     }
-    const results: PutEventsResult['Entries'] = [];
-    for (const entry of entries) results.push(await this.accept(entry));
+    const accepted: { entry: JournalEntry; rules: BusRule[] }[] = [];
+    const results: PutEventsResult['Entries'] = entries.map((entry) => {
+      const problem = validateEntry(entry, this.options.busName);
+      if (problem) return problem;
+      const journaled = this.journalEntry(entry);
+      accepted.push(journaled);
+      return { EventId: journaled.entry.event.id };
+    });
+    // One journal write for the whole call (and for calls arriving meanwhile), before the call is acknowledged.
+    await this.journal.recordEvents(accepted.map(({ entry }) => entry));
+    for (const { entry, rules } of accepted) {
+      runtimeLog('INFO', 'event-bus', 'event accepted', { eventId: entry.event.id, detailType: entry.event['detail-type'], source: entry.event.source, rules: rules.length });
+      for (const rule of rules) this.track(this.deliver(entry, rule));
+    }
     return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
   }
 
-  private async accept(entry: PutEventsEntry): Promise<PutEventsResult['Entries'][number]> {
-    const problem = validateEntry(entry, this.options.busName);
-    if (problem) return problem;
+  private journalEntry(entry: PutEventsEntry): { entry: JournalEntry; rules: BusRule[] } {
     const receivedAt = this.options.now();
     const id = randomUUID();
     const event: EventEnvelope = {
@@ -96,19 +115,15 @@ export class LocalEventBus {
       resources: entry.Resources ?? [],
       detail: JSON.parse(entry.Detail as string) as unknown,
     };
-    const matched = this.rules.filter(({ matcher }) => matcher.matches(event));
+    const rules = this.rules.filter(({ matcher }) => matcher.matches(event)).map(({ rule }) => rule);
     const key = `${receivedAt.toISOString()}#${id}`;
     const deliveries: Record<string, DeliveryState> = Object.fromEntries(
-      matched.map(({ rule }) => [
+      rules.map((rule) => [
         rule.name,
         { rule: rule.name, function: rule.function, status: 'pending', attempts: 0, updatedAt: receivedAt.toISOString() } satisfies DeliveryState,
       ]),
     );
-    const journalEntry: JournalEntry = { key, receivedAt: receivedAt.toISOString(), event, deliveries };
-    await this.journal.recordEvent(journalEntry);
-    runtimeLog('INFO', 'event-bus', 'event accepted', { eventId: id, detailType: event['detail-type'], source: event.source, rules: matched.length });
-    for (const { rule } of matched) this.track(this.deliver(journalEntry, rule));
-    return { EventId: id };
+    return { entry: { key, receivedAt: receivedAt.toISOString(), event, deliveries }, rules };
   }
 
   /** Resumes deliveries that were pending when the runtime stopped (or crashed). */
@@ -149,6 +164,12 @@ export class LocalEventBus {
     void promise.finally(() => this.inFlight.delete(promise));
   }
 
+  private limit(functionName: string): ConcurrencyLimit {
+    let limit = this.concurrency.get(functionName);
+    if (!limit) this.concurrency.set(functionName, (limit = new ConcurrencyLimit(this.options.deliveryConcurrency ?? DEFAULT_DELIVERY_CONCURRENCY)));
+    return limit;
+  }
+
   private async deliver(entry: JournalEntry, rule: BusRule, options: { ignoreAge?: boolean } = {}): Promise<void> {
     const maxAttempts = 1 + rule.retryAttempts;
     let attempts = 0;
@@ -163,7 +184,12 @@ export class LocalEventBus {
       }
       attempts++;
       try {
-        await this.invoke(rule.function, entry.event);
+        const invoked = await this.limit(rule.function).run(async () => {
+          if (this.stopped) return false;
+          await this.invoke(rule.function, entry.event);
+          return true;
+        });
+        if (!invoked) return; // stopped while waiting: still pending in the journal, resumed on the next start
         await this.journal.updateDelivery(entry.key, {
           rule: rule.name,
           function: rule.function,

@@ -10,6 +10,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '../../events/contract';
 import { queryAll } from '../../shared/aws/query';
+import { GroupCommit } from './concurrency';
+
+/** DynamoDB's limit of items per TransactWriteItems. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/** A change to a delivery, queued for the next group write. */
+type DeliveryWrite = { readonly kind: 'state'; readonly eventKey: string; readonly state: DeliveryState } | { readonly kind: 'pending'; readonly eventKey: string; readonly rule: string };
 
 /**
  * The local runtime's own durable state, kept in DynamoDB Local beside the application tables (so it survives
@@ -81,39 +90,139 @@ export class Journal {
   }
 
   /** Records an accepted event and its pending deliveries atomically, before PutEvents is acknowledged. */
-  async recordEvent(entry: JournalEntry): Promise<void> {
-    const pending = Object.values(entry.deliveries).map((delivery) => ({
-      Put: { TableName: this.tableName, Item: { pk: 'PENDING', sk: `${entry.key}|${delivery.rule}`, eventKey: entry.key, rule: delivery.rule } },
-    }));
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [{ Put: { TableName: this.tableName, Item: { pk: 'EVENT', sk: entry.key, ...entry } } }, ...pending],
-      }),
-    );
+  recordEvent(entry: JournalEntry): Promise<void> {
+    return this.recordEvents([entry]);
   }
+
+  /**
+   * Records accepted events, each with its pending deliveries, before PutEvents is acknowledged. Events recorded while
+   * another recording is under way are written together in one transaction (group commit, up to 100 items per
+   * transaction; an event and its pending deliveries always share one).
+   */
+  recordEvents(entries: readonly JournalEntry[]): Promise<void> {
+    return this.eventWrites.add(...entries);
+  }
+
+  private readonly eventWrites = new GroupCommit<JournalEntry>((entries) =>
+    this.transactInGroups(
+      entries.map((entry) => [
+        { Put: { TableName: this.tableName, Item: { pk: 'EVENT', sk: entry.key, ...entry } } },
+        ...Object.values(entry.deliveries).map((delivery) => ({
+          Put: { TableName: this.tableName, Item: { pk: 'PENDING', sk: `${entry.key}|${delivery.rule}`, eventKey: entry.key, rule: delivery.rule } },
+        })),
+      ]),
+    ),
+  );
+
+  /** Delivery states and pending markers, written in groups. */
+  private readonly deliveryWrites = new GroupCommit<DeliveryWrite>((writes) => this.writeDeliveries(writes));
 
   async getEvent(key: string): Promise<JournalEntry | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'EVENT', sk: key }, ConsistentRead: true }));
     return result.Item as JournalEntry | undefined;
   }
 
-  async updateDelivery(eventKey: string, state: DeliveryState): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: 'EVENT', sk: eventKey },
-        UpdateExpression: 'SET deliveries.#rule = :state',
-        ExpressionAttributeNames: { '#rule': state.rule },
-        ExpressionAttributeValues: { ':state': state },
-      }),
-    );
-    if (state.status !== 'pending') {
-      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: 'PENDING', sk: `${eventKey}|${state.rule}` } }));
-    }
+  /**
+   * A delivery's new state (and, once it is no longer pending, the end of its pending marker). Updates queued while
+   * another group is being written go together in the next transaction: one per 100 items instead of two calls per
+   * delivery. Crash-safe as before: an event's state and its markers change in the same transaction, and a marker not
+   * yet removed when the runtime dies is delivered again on the next start (at least once, as Lambda's async
+   * invocation; consumers are idempotent).
+   */
+  updateDelivery(eventKey: string, state: DeliveryState): Promise<void> {
+    return this.deliveryWrites.add({ kind: 'state', eventKey, state });
   }
 
-  async markPending(eventKey: string, rule: string): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: 'PENDING', sk: `${eventKey}|${rule}`, eventKey, rule } }));
+  /** Marks a delivery pending again (a replay), in order with the delivery updates queued before it. */
+  markPending(eventKey: string, rule: string): Promise<void> {
+    return this.deliveryWrites.add({ kind: 'pending', eventKey, rule });
+  }
+
+  private async writeDeliveries(writes: readonly DeliveryWrite[]): Promise<void> {
+    // Per event: the last state of each rule, and the last word on each pending marker (put or delete), in order.
+    const events = new Map<string, { states: Map<string, DeliveryState>; markers: Map<string, 'put' | 'delete'> }>();
+    for (const write of writes) {
+      let event = events.get(write.eventKey);
+      if (!event) events.set(write.eventKey, (event = { states: new Map(), markers: new Map() }));
+      if (write.kind === 'pending') {
+        event.markers.set(write.rule, 'put');
+      } else {
+        event.states.set(write.state.rule, write.state);
+        if (write.state.status !== 'pending') event.markers.set(write.state.rule, 'delete');
+      }
+    }
+    await this.transactInGroups(
+      [...events].map(([eventKey, { states, markers }]) => {
+        const rules = [...states.values()];
+        const update = rules.length === 0
+          ? []
+          : [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { pk: 'EVENT', sk: eventKey },
+                  UpdateExpression: `SET ${rules.map((_, index) => `deliveries.#r${index} = :s${index}`).join(', ')}`,
+                  ExpressionAttributeNames: Object.fromEntries(rules.map((state, index) => [`#r${index}`, state.rule])),
+                  ExpressionAttributeValues: Object.fromEntries(rules.map((state, index) => [`:s${index}`, state])),
+                },
+              },
+            ];
+        const marker = (rule: string) => ({ pk: 'PENDING', sk: `${eventKey}|${rule}` });
+        return [
+          ...update,
+          ...[...markers].map(([rule, action]) =>
+            action === 'put'
+              ? { Put: { TableName: this.tableName, Item: { ...marker(rule), eventKey, rule } } }
+              : { Delete: { TableName: this.tableName, Key: marker(rule) } },
+          ),
+        ];
+      }),
+    );
+  }
+
+  /**
+   * Writes groups of items, each group atomically, in as few transactions as fit (≤ 100 items each, a group never
+   * split); a lone item is a plain write. If a transaction of several groups fails, each group is tried alone, so one
+   * bad group cannot hold the others back (the error still reaches every caller of this flush, which retries).
+   */
+  private async transactInGroups(groups: readonly TransactItem[][]): Promise<void> {
+    const transactions: TransactItem[][][] = [];
+    let current: TransactItem[][] = [];
+    let size = 0;
+    for (const group of groups) {
+      if (group.length === 0) continue;
+      if (size + group.length > MAX_TRANSACTION_ITEMS && current.length > 0) {
+        transactions.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(group);
+      size += group.length;
+    }
+    if (current.length > 0) transactions.push(current);
+    let failure: unknown;
+    for (const transaction of transactions) {
+      try {
+        await this.writeAtomically(transaction.flat());
+      } catch (error) {
+        if (transaction.length === 1) {
+          failure ??= error;
+          continue;
+        }
+        for (const group of transaction) await this.writeAtomically(group).catch((groupError: unknown) => (failure ??= groupError));
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  private async writeAtomically(items: TransactItem[]): Promise<void> {
+    const [only] = items;
+    if (items.length === 1 && only) {
+      if (only.Put) return void (await this.client.send(new PutCommand(only.Put)));
+      if (only.Delete) return void (await this.client.send(new DeleteCommand(only.Delete)));
+      if (only.Update) return void (await this.client.send(new UpdateCommand(only.Update)));
+    }
+    await this.client.send(new TransactWriteCommand({ TransactItems: items }));
   }
 
   async pendingDeliveries(): Promise<{ eventKey: string; rule: string }[]> {
