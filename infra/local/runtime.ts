@@ -157,7 +157,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       ]),
     ]);
     stoppers.push(() => host.stop());
-    const invoke = (name: string, event: unknown) => host.invoke(name, event);
+    // When a function that writes a streamed table finishes, that table's poller reads at once instead of waiting out
+    // its poll interval (latency only: records are still read in order, one batch at a time).
+    const pollers = new Map<string, StreamPoller[]>();
+    const writesStreamed = new Map(
+      Object.values(topology.functions).map((declaration) => [
+        declaration.name,
+        topology.streams.filter((stream) => declaration.tables[stream.table] === 'readWrite').map((stream) => stream.table),
+      ]),
+    );
+    const invoke = async (name: string, event: unknown) => {
+      try {
+        return await host.invoke(name, event);
+      } finally {
+        for (const table of writesStreamed.get(name) ?? []) for (const poller of pollers.get(table) ?? []) poller.wake();
+      }
+    };
 
     const bus = new LocalEventBus(
       topology.subscriptions.map((subscription) => ({
@@ -237,6 +252,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         invoke,
         { pollIntervalMs: options.streamPollMs, retryDelayMs: Math.max(200, options.retryBaseDelayMs), region: REGION },
       );
+      pollers.set(mapping.table, [...(pollers.get(mapping.table) ?? []), poller]);
       poller.start();
       stoppers.push(() => poller.stop());
     }
