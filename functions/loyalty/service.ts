@@ -23,8 +23,9 @@ export const loyaltyService = defineService({
   description: 'Points, tiers, rewards and redemptions',
   tables: {
     // gsi1: the due-time index the schedules page through (DUE#<kind>#<shard>, sorted by due time); gsi2: a
-    // customer's redemptions, newest first.
-    loyalty: keyedTable({ envVar: 'LOYALTY_TABLE_NAME', indexes: ['gsi1', 'gsi2'], stream: true, timeToLiveAttribute: 'expiresAt' }),
+    // customer's redemptions, newest first. The due-time index projects keys only (the schedules re-read each item
+    // consistently), so an account or lot write that keeps its due time does not write the index.
+    loyalty: keyedTable({ envVar: 'LOYALTY_TABLE_NAME', indexes: [{ name: 'gsi1', projection: 'keys' }, 'gsi2'], stream: true, timeToLiveAttribute: 'expiresAt' }),
   },
   functions: {
     getProgram: { entry: 'functions/loyalty/get-program.handler.ts', description: 'GET /v1/program', ...reads },

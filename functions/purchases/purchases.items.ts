@@ -52,6 +52,9 @@ const heldItem = z.object({
   }),
 });
 
+/** What the customer-purchase indexes project: the purchase as listings read it (not its outbox event). */
+export const PURCHASE_LISTING_ATTRIBUTES: readonly string[] = Object.keys(purchaseItem.shape);
+
 export function purchaseFromItem(item: unknown): Purchase {
   const parsed = parseItem(purchaseItem, item, 'purchase');
   return { ...parsed, items: parsed.items ?? [], refundedMinor: parsed.refundedMinor ?? 0 };

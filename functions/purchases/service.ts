@@ -2,6 +2,7 @@ import { CustomerErasureRequested } from '../../events/customer-erasure-requeste
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { defineService, keyedTable } from '../../shared/service/declarations';
+import { PURCHASE_LISTING_ATTRIBUTES } from './purchases.items';
 import { getPurchase, listCustomerPurchases, recordPurchase, refundPurchase } from './purchases.routes';
 
 const api = { memoryMb: 512, timeoutSeconds: 10 } as const;
@@ -13,7 +14,16 @@ export const purchasesService = defineService({
   tables: {
     // gsi1: all of a customer's purchases, newest first (customers and marketers); gsi2: one store's purchases of a
     // customer, newest first (storefronts see only their own). Held refunds expire; purchases and refunds do not.
-    purchases: keyedTable({ envVar: 'PURCHASES_TABLE_NAME', indexes: ['gsi1', 'gsi2'], stream: true, timeToLiveAttribute: 'expiresAt' }),
+    // Both project the purchase as listings read it, never its outbox event.
+    purchases: keyedTable({
+      envVar: 'PURCHASES_TABLE_NAME',
+      indexes: [
+        { name: 'gsi1', projection: { include: PURCHASE_LISTING_ATTRIBUTES } },
+        { name: 'gsi2', projection: { include: PURCHASE_LISTING_ATTRIBUTES } },
+      ],
+      stream: true,
+      timeToLiveAttribute: 'expiresAt',
+    }),
   },
   functions: {
     recordPurchase: { entry: 'functions/purchases/record-purchase.handler.ts', description: 'POST /v1/purchases', ...api, tables: { purchases: 'readWrite' } },

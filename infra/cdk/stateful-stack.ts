@@ -1,6 +1,6 @@
 import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { UserPool, UserPoolClient, CfnUserPoolGroup, AccountRecovery, FeaturePlan, Mfa } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -52,6 +52,11 @@ export class StatefulStack extends Stack {
             indexName: index.name,
             partitionKey: attribute(index.partitionKey),
             ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+            ...(index.projection === 'keys'
+              ? { projectionType: ProjectionType.KEYS_ONLY }
+              : index.projection
+                ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection.include] }
+                : {}),
           })),
           billing: Billing.onDemand(),
           encryption: TableEncryptionV2.awsManagedKey(),

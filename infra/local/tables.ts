@@ -53,7 +53,12 @@ export function createTableInput(physicalName: string, declaration: TableDeclara
               { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
               ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
             ],
-            Projection: { ProjectionType: 'ALL' as const },
+            Projection:
+              index.projection === 'keys'
+                ? { ProjectionType: 'KEYS_ONLY' as const }
+                : index.projection
+                  ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.projection.include] }
+                  : { ProjectionType: 'ALL' as const },
           })),
         }
       : {}),

@@ -17,10 +17,22 @@ export interface KeyAttribute {
   readonly type: 'S' | 'N';
 }
 
+/**
+ * A global secondary index. It projects only what its queries read (issue 9): `keys` (the table's and the index's
+ * keys: an item's other attributes can change without writing the index), the named attributes, or — when unset —
+ * everything.
+ */
+export interface IndexDeclaration {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly projection?: 'keys' | { readonly include: readonly string[] };
+}
+
 export interface TableDeclaration {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
-  readonly indexes?: readonly { name: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }[];
+  readonly indexes?: readonly IndexDeclaration[];
   /** Tables with a stream feed the outbox relay: their items' outbox events go to the bus. */
   readonly stream?: boolean;
   readonly timeToLiveAttribute?: string;
@@ -139,7 +151,8 @@ export interface FacadeDeclaration {
  */
 export function keyedTable(options: {
   readonly envVar: string;
-  readonly indexes?: readonly `gsi${number}`[];
+  /** Index names (projecting everything), or with the projection their queries need. */
+  readonly indexes?: readonly (`gsi${number}` | { readonly name: `gsi${number}`; readonly projection: NonNullable<IndexDeclaration['projection']> })[];
   readonly stream?: boolean;
   readonly timeToLiveAttribute?: string;
 }): TableDeclaration {
@@ -147,7 +160,12 @@ export function keyedTable(options: {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     ...(options.indexes?.length
-      ? { indexes: options.indexes.map((name) => ({ name, partitionKey: { name: `${name}pk`, type: 'S' as const }, sortKey: { name: `${name}sk`, type: 'S' as const } })) }
+      ? {
+          indexes: options.indexes.map((index) => {
+            const { name, projection } = typeof index === 'string' ? { name: index, projection: undefined } : index;
+            return { name, partitionKey: { name: `${name}pk`, type: 'S' as const }, sortKey: { name: `${name}sk`, type: 'S' as const }, ...(projection ? { projection } : {}) };
+          }),
+        }
       : {}),
     ...(options.stream ? { stream: true } : {}),
     ...(options.timeToLiveAttribute ? { timeToLiveAttribute: options.timeToLiveAttribute } : {}),

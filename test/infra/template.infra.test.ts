@@ -5,6 +5,7 @@ import { buildApp } from '../../infra/cdk/app';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, tableOf, topology, type AppTopology, type TableName } from '../../infra/topology';
 import { authorizerKindFor, routeKey, type Access } from '../../infra/topology-types';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
+import type { IndexDeclaration } from '../../shared/service/declarations';
 import { OUTBOX_STREAM_FILTER } from '../../shared/events/outbox';
 import { localFunctionEnvironment } from '../../infra/local/runtime';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,16 @@ describe('synthesized template ↔ topology', () => {
       );
       expect(((properties.GlobalSecondaryIndexes ?? []) as { IndexName: string }[]).map((index) => index.IndexName)).toEqual(
         (declaration.indexes ?? []).map((index) => index.name),
+      );
+      // Each index projects what its declaration says (issue 9: only what its queries read).
+      expect(((properties.GlobalSecondaryIndexes ?? []) as { Projection: unknown }[]).map((index) => index.Projection)).toEqual(
+        ((declaration.indexes ?? []) as readonly IndexDeclaration[]).map((index) =>
+          index.projection === 'keys'
+            ? { ProjectionType: 'KEYS_ONLY' }
+            : index.projection
+              ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.include] }
+              : { ProjectionType: 'ALL' },
+        ),
       );
       expect(Boolean(properties.StreamSpecification)).toBe(Boolean(declaration.stream));
       if (declaration.stream) expect(properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
@@ -145,7 +156,7 @@ describe('synthesized template ↔ topology', () => {
         Architectures: ['arm64'],
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
-        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', LogGroup: expect.anything() }),
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', LogGroup: expect.anything(), SystemLogLevel: 'WARN' }),
       });
     }
     for (const group of resourcesOf(statelessTemplate, 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
