@@ -2,7 +2,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -50,6 +50,9 @@ export class LoyaltyFunction extends NodejsFunction {
       timeout: Duration.seconds(props.timeoutSeconds),
       tracing: Tracing.ACTIVE,
       loggingFormat: LoggingFormat.JSON,
+      // Lambda's own START/END/REPORT lines (~300 bytes each, every invocation) are billed log bytes that duplicate
+      // the metrics; at WARN only its warnings and errors (timeouts, crashes) are kept.
+      systemLogLevelV2: SystemLogLevel.WARN,
       logGroup,
       projectRoot: props.repositoryRoot,
       depsLockFilePath: resolve(props.repositoryRoot, 'package-lock.json'),

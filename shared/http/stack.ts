@@ -125,7 +125,8 @@ function problemResponses(logger: ReturnType<typeof createLogger>): MiddlewareOb
       logger.appendKeys({ routeKey: request.event.routeKey, requestId: request.event.requestContext?.requestId });
     },
     after: (request) => {
-      logger.info('request handled', { status: request.response?.statusCode });
+      // Route, status and request id are in the API access log already: not billed twice unless debugging.
+      logger.debug('request handled', { status: request.response?.statusCode });
     },
     onError: (request) => {
       const error = request.error;
