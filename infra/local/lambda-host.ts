@@ -15,8 +15,8 @@ interface WorkerSetup {
 type WorkerRequest = { readonly id: number; readonly event: unknown; readonly requestId: string; readonly deadline: number; readonly clockOffsetMs: number };
 type WorkerReply =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'result'; readonly id: number; readonly value: unknown }
-  | { readonly kind: 'failure'; readonly id: number; readonly error: SerializedError };
+  | { readonly kind: 'result'; readonly id: number; readonly value: unknown; readonly heapBytes?: number }
+  | { readonly kind: 'failure'; readonly id: number; readonly error: SerializedError; readonly heapBytes?: number };
 interface SerializedError {
   readonly name: string;
   readonly message: string;
@@ -76,6 +76,7 @@ class ExecutionEnvironment {
     bundle: string,
     private readonly onExit: () => void,
     onLog: (bytes: number) => void,
+    onHeap: (bytes: number) => void = () => undefined,
   ) {
     const setup: WorkerSetup = { name: declaration.name, bundle, memoryMb: declaration.memoryMb };
     const worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
@@ -101,6 +102,7 @@ class ExecutionEnvironment {
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
       worker.on('message', (reply: WorkerReply) => {
         if (reply.kind === 'ready') return resolveReady();
+        if (reply.heapBytes !== undefined) onHeap(reply.heapBytes);
         const pending = this.pending.get(reply.id);
         if (!pending) return;
         this.pending.delete(reply.id);
@@ -153,11 +155,19 @@ class ExecutionEnvironment {
   }
 }
 
+interface UsageCounter {
+  invocations: number;
+  billedMs: number;
+  logBytes: number;
+  /** The largest V8 heap an execution environment of the function held after an invocation. */
+  peakHeapMiB: number;
+}
+
 export class LambdaHost {
   private readonly environments = new Map<string, ExecutionEnvironment>();
   private bundles = new Map<string, string>();
   private readonly bundleDir = mkdtempSync(join(tmpdir(), 'loyalty-local-bundles-'));
-  private counters = new Map<string, { invocations: number; billedMs: number; logBytes: number }>();
+  private counters = new Map<string, UsageCounter>();
 
   constructor(
     private readonly functions: ReadonlyMap<string, HostedFunction>,
@@ -222,7 +232,7 @@ export class LambdaHost {
   }
 
   /** Invocations, billed milliseconds and log bytes per function since start or the last reset. */
-  usage(): Record<string, { invocations: number; billedMs: number; logBytes: number; memoryMb: number }> {
+  usage(): Record<string, UsageCounter & { memoryMb: number }> {
     return Object.fromEntries([...this.counters].map(([name, counter]) => [name, { ...counter, memoryMb: this.functions.get(name)?.memoryMb ?? 0 }]));
   }
 
@@ -230,10 +240,10 @@ export class LambdaHost {
     this.counters = new Map();
   }
 
-  private counter(name: string): { invocations: number; billedMs: number; logBytes: number } {
+  private counter(name: string): UsageCounter {
     let counter = this.counters.get(name);
     if (!counter) {
-      counter = { invocations: 0, billedMs: 0, logBytes: 0 };
+      counter = { invocations: 0, billedMs: 0, logBytes: 0, peakHeapMiB: 0 };
       this.counters.set(name, counter);
     }
     return counter;
@@ -267,6 +277,10 @@ export class LambdaHost {
           if (this.environments.get(declaration.name) === created) this.environments.delete(declaration.name);
         },
         (bytes) => (this.counter(declaration.name).logBytes += bytes),
+        (bytes) => {
+          const counter = this.counter(declaration.name);
+          counter.peakHeapMiB = Math.max(counter.peakHeapMiB, Math.round(bytes / 1024 / 1024));
+        },
       );
       environment = created;
       this.environments.set(declaration.name, environment);

@@ -4,6 +4,7 @@
 // The bundle is imported once (the cold start); each invocation message gets a Lambda-shaped context.
 // Plain JavaScript on purpose: the worker loads no TypeScript toolchain, only the bundle.
 import { pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 
 /** @type {{ name: string; bundle: string; memoryMb: number }} */
@@ -22,8 +23,9 @@ port.on('message', (request) => {
   Promise.resolve()
     .then(() => handler(request.event, lambdaContext(request.requestId, request.deadline)))
     .then(
-      (value) => port.postMessage({ kind: 'result', id: request.id, value: value ?? null }),
-      (error) => port.postMessage({ kind: 'failure', id: request.id, error: serializeError(error) }),
+      // With the heap this environment holds now: the bench sizes memory from the peak (Lambda's "Max Memory Used").
+      (value) => port.postMessage({ kind: 'result', id: request.id, value: value ?? null, heapBytes: getHeapStatistics().total_heap_size }),
+      (error) => port.postMessage({ kind: 'failure', id: request.id, error: serializeError(error), heapBytes: getHeapStatistics().total_heap_size }),
     );
 });
 
