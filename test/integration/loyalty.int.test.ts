@@ -282,6 +282,20 @@ describe('tier review over the due-time index', () => {
   });
 });
 
+describe('tier review time (issue 9)', () => {
+  it('stays where it is while a review is pending, so writes do not move the account in the due-time index', async () => {
+    const customerId = uniqueId('tier');
+    await awardPurchase(repository, purchaseData(customerId, 'o-1', 60000, iso(0)), iso(0));
+    const first = (await repository.getAccount(customerId)).tierReviewAt;
+    expect(first).toBeDefined();
+    await awardPurchase(repository, purchaseData(customerId, 'o-2', 1000, iso(0.5)), iso(0.5));
+    expect((await repository.getAccount(customerId)).tierReviewAt).toBe(first);
+    // Once due, the next write (or the review) schedules the next one.
+    await awardPurchase(repository, purchaseData(customerId, 'o-3', 1000, iso(2)), iso(2));
+    expect((await repository.getAccount(customerId)).tierReviewAt).toBe(iso(3));
+  });
+});
+
 describe('reading a balance', () => {
   it('is one GetItem and at most one Query (the program is cached per container)', async () => {
     const customerId = uniqueId('cust');

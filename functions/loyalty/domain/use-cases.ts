@@ -37,10 +37,17 @@ function retrying<T>(what: string, attemptOnce: (attempt: number) => Promise<T |
   return retryOnConflict(what, ACCOUNT_RETRIES, attemptOnce);
 }
 
+/**
+ * A tiered account (downgrade policy "reevaluate") is due for review a day after a write finds it without a pending
+ * review; a review already due stays where it is. Moving it on every write would move the account in the due-time
+ * index each time (two index writes: issue 9), and reviewing sooner is harmless — a review that finds the tier still
+ * earned schedules the next one.
+ */
 function withTierReview(plan: Plan, program: Program | undefined): Plan {
   const account = plan.change.account;
   const reviewable = program?.tierDowngrade === 'reevaluate' && tierRank(program, account.tier?.name) > 0;
-  plan.change.update({ tierReviewAt: reviewable ? addDays(plan.change.now, 1) : undefined });
+  const pending = plan.change.before.tierReviewAt !== undefined && plan.change.before.tierReviewAt > plan.change.now ? plan.change.before.tierReviewAt : undefined;
+  plan.change.update({ tierReviewAt: reviewable ? (pending ?? addDays(plan.change.now, 1)) : undefined });
   return plan;
 }
 
