@@ -26,8 +26,7 @@ const activityItem = z.object({
 });
 
 export function activityFromItem(customerId: string, item: unknown): CustomerActivity {
-  const { version, activity } = parseItem(activityItem, item, 'customer activity');
-  return { ...emptyActivity(customerId), ...activity, version };
+  return storedActivityFromItem(customerId, item).activity;
 }
 
 /**

@@ -1,4 +1,6 @@
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ensureTables } from '../../infra/local/tables';
+import { keyedTable } from '../../shared/service/declarations';
+import { DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { api, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
 /**
@@ -89,20 +91,8 @@ async function rawConditionalWrites(runtime: RuntimeProcess): Promise<{ writes: 
   });
   const TableName = `bench-raw-writes-${Date.now()}`;
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    // The project's own table creation, for a plain pk/sk table.
+    await ensureTables(client, { raw: { physicalName: TableName, declaration: keyedTable({ envVar: 'BENCH_RAW_TABLE' }) } });
     // About the size of a small domain item: a key, a few attributes, ~300 bytes.
     const payload = 'x'.repeat(240);
     let issued = 0;
