@@ -16,7 +16,8 @@ import { accountFromItem, couponFromItem, earnFromItem, entryFromItem, lotFromIt
 
 /**
  * The loyalty table. Per customer (pk CUST#<id>): ACCOUNT, LEDGER#<seq>, LOT#<lotId>, EARN#<store>#<order>,
- * SPEND#<time>#..., TIER#<seq>, ADJUST#<id>, IDEMP#<key>. Elsewhere: PROGRAM (CURRENT and V#<n>), REWARD/<id>,
+ * SPEND#<time>#..., TIER#<seq>, ADJUST#<id>, IDEMP#<key>, CREDIT#referral:<referralId>:<role> (markers sort outside
+ * LOT#…SPEND#, which a balance read queries). Elsewhere: PROGRAM (CURRENT and V#<n>), REWARD/<id>,
  * REDEMPTION#<id> (gsi2 lists a customer's), COUPON#<code>. gsi1 is the due-time index (DUE#<kind>#<shard>,
  * sorted by due time) that the schedules page through — never a Scan.
  */

@@ -33,8 +33,8 @@ export interface Account {
   readonly tierReviewAt?: string;
 }
 
-export type LedgerType = 'earn' | 'bonus' | 'reverse' | 'release' | 'expire' | 'redeem' | 'redeem-cancel' | 'adjust';
-export type SourceKind = 'order' | 'refund' | 'lot' | 'redemption' | 'rule' | 'marketer';
+export type LedgerType = 'earn' | 'bonus' | 'reverse' | 'release' | 'expire' | 'redeem' | 'redeem-cancel' | 'adjust' | 'referral';
+export type SourceKind = 'order' | 'refund' | 'lot' | 'redemption' | 'rule' | 'marketer' | 'referral';
 
 /** What an entry or lot came from; `storeId` names the store whose order it concerns (one merchant, many stores). */
 export interface LedgerSource {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import { PointsAdjusted } from '../../../events/points-adjusted';
 import { PointsEarned } from '../../../events/points-earned';
@@ -362,37 +363,46 @@ export function planRedeem(account: Account, redemption: Redemption, now: string
   return result;
 }
 
-/** Gives a cancelled redemption's points back, as a fresh lot with its own expiry. */
+/**
+ * Gives a cancelled redemption's points back, as a fresh lot with its own expiry. A redemption that cost nothing (a
+ * coupon granted by a referral) gives nothing back: no lot and no stream move, only the entry saying it was cancelled
+ * (unannounced: RedemptionCancelled returns at least one point).
+ */
 export function planRedemptionCancel(account: Account, redemption: Redemption, program: Program | undefined, by: string, now: string): Plan {
   const result = plan(account, now);
-  const range = result.change.releaseIntoStream(redemption.pointsSpent, program?.expiryDays ?? 365);
-  const lotId = `redemption:${redemption.redemptionId}`;
-  result.lotPuts.push({ customerId: account.customerId, lotId, status: 'available', points: redemption.pointsSpent, createdAt: now, ...range, source: { kind: 'redemption', id: redemption.redemptionId } });
+  const returned = redemption.pointsSpent;
+  if (returned > 0) {
+    const range = result.change.releaseIntoStream(returned, program?.expiryDays ?? 365);
+    const lotId = `redemption:${redemption.redemptionId}`;
+    result.lotPuts.push({ customerId: account.customerId, lotId, status: 'available', points: returned, createdAt: now, ...range, source: { kind: 'redemption', id: redemption.redemptionId } });
+  }
   const entry = result.change.entry({
     type: 'redeem-cancel',
-    points: redemption.pointsSpent,
-    availableDelta: redemption.pointsSpent,
+    points: returned,
+    availableDelta: returned,
     pendingDelta: 0,
-    reason: `Redemption of ${redemption.rewardName} cancelled: points returned`,
+    reason: returned > 0 ? `Redemption of ${redemption.rewardName} cancelled: points returned` : `Redemption of ${redemption.rewardName} cancelled (it cost no points)`,
     source: { kind: 'redemption', id: redemption.redemptionId },
     by,
   });
   result.change.update({
-    redeemed: result.change.account.redeemed - redemption.pointsSpent,
+    redeemed: result.change.account.redeemed - returned,
     redemptionsByReward: {
       ...result.change.account.redemptionsByReward,
       [redemption.rewardId]: Math.max(0, (result.change.account.redemptionsByReward[redemption.rewardId] ?? 0) - 1),
     },
   });
-  announce(result, entry, RedemptionCancelled, {
-    customerId: account.customerId,
-    entryId: entry.entryId,
-    redemptionId: redemption.redemptionId,
-    rewardId: redemption.rewardId,
-    pointsReturned: redemption.pointsSpent,
-    by,
-    balance: balance(entry),
-  });
+  if (returned > 0) {
+    announce(result, entry, RedemptionCancelled, {
+      customerId: account.customerId,
+      entryId: entry.entryId,
+      redemptionId: redemption.redemptionId,
+      rewardId: redemption.rewardId,
+      pointsReturned: returned,
+      by,
+      balance: balance(entry),
+    });
+  }
   return result;
 }
 
@@ -448,6 +458,97 @@ export function planAdjustment(
   return result;
 }
 
+// ---- referrals (ReferralRewarded → the advocate, ReferralWelcomeOffered → the referee)
+
+export type ReferralRole = 'advocate' | 'referee';
+
+/** The key a referral's credit is remembered under (marker) and its lot and announcement are named by: once per role. */
+export function referralCreditKey(referralId: string, role: ReferralRole): string {
+  return `referral:${referralId}:${role}`;
+}
+
+/** A fixed namespace for the name-based (RFC 9562 version 5) ids of redemptions granted by referrals. */
+const REFERRAL_REDEMPTION_NAMESPACE = Buffer.from('0073009d21924b56bfc7a69bed4ae48a', 'hex');
+
+/**
+ * The redemption a referral's coupon is issued as, named by the referral and the role: the same on every delivery, so
+ * a redelivered event finds it instead of issuing another (a UUID, as the redemption routes expect).
+ */
+export function referralRedemptionId(referralId: string, role: ReferralRole): string {
+  const hash = createHash('sha1').update(REFERRAL_REDEMPTION_NAMESPACE).update(referralCreditKey(referralId, role)).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Why the customer got it, without personal data (the ledger is shown to stores and kept after erasure). */
+const REFERRAL_REASONS: Record<ReferralRole, string> = {
+  advocate: "Referral reward: a friend's first purchase qualified",
+  referee: 'Welcome offer: joined through a referral',
+};
+
+/**
+ * A referral's points: available at once (the referral service held the reward through the return window), as a lot
+ * at the end of the stream with the program's expiry, under a lot id of its own per role. Announced with
+ * PointsAdjusted (reason `referral`). Throws AccountLimitError when a total would pass 2^53 − 1.
+ */
+export function planReferralPoints(account: Account, credit: { referralId: string; role: ReferralRole; points: number }, program: Program | undefined, now: string): Plan {
+  if (!Number.isSafeInteger(credit.points) || credit.points <= 0) throw new RangeError(`a referral credits a positive whole number of points, not ${credit.points}`);
+  const result = plan(account, now);
+  const key = referralCreditKey(credit.referralId, credit.role);
+  const source = { kind: 'referral' as const, id: credit.referralId };
+  const by = `referral:${credit.referralId}`;
+  const range = result.change.releaseIntoStream(credit.points, program?.expiryDays ?? 365);
+  result.lotPuts.push({ customerId: account.customerId, lotId: key, status: 'available', points: credit.points, createdAt: now, ...range, source });
+  result.change.update({ lifetimeEarned: result.change.account.lifetimeEarned + credit.points });
+  const entry = result.change.entry({
+    type: 'referral',
+    points: credit.points,
+    availableDelta: credit.points,
+    pendingDelta: 0,
+    reason: REFERRAL_REASONS[credit.role],
+    source,
+    by,
+  });
+  announce(result, entry, PointsAdjusted, {
+    customerId: account.customerId,
+    entryId: entry.entryId,
+    adjustmentId: key,
+    points: credit.points,
+    reason: 'referral',
+    by,
+    balance: balance(entry),
+  });
+  return result;
+}
+
+/**
+ * A referral's coupon: the reward issued as a redemption costing no points (the caller saves the redemption with the
+ * plan). Counts toward the reward's per-customer total, so cancelling it takes the count back; a 0-point entry naming
+ * the reward records it in the ledger. Unannounced: RewardRedeemed is for points spent (pointsSpent > 0).
+ */
+export function planReferralCoupon(account: Account, grant: { referralId: string; role: ReferralRole; redemption: Redemption }, now: string): Plan {
+  if (grant.redemption.pointsSpent !== 0) throw new RangeError('a referral grants a redemption that costs no points');
+  const result = plan(account, now);
+  result.change.entry({
+    type: 'referral',
+    points: 0,
+    availableDelta: 0,
+    pendingDelta: 0,
+    reason: `${REFERRAL_REASONS[grant.role]} (reward: ${grant.redemption.rewardName})`,
+    source: { kind: 'referral', id: grant.referralId },
+    by: `referral:${grant.referralId}`,
+  });
+  result.change.update({
+    redemptionsByReward: {
+      ...result.change.account.redemptionsByReward,
+      [grant.redemption.rewardId]: (result.change.account.redemptionsByReward[grant.redemption.rewardId] ?? 0) + 1,
+    },
+  });
+  return result;
+}
+
 function describeSource(lot: Lot): string {
   switch (lot.source.kind) {
     case 'order':
@@ -456,6 +557,8 @@ function describeSource(lot: Lot): string {
       return `adjustment ${lot.source.id}`;
     case 'redemption':
       return `cancelled redemption ${lot.source.id}`;
+    case 'referral':
+      return lot.lotId.endsWith(':referee') ? `the welcome offer of referral ${lot.source.id}` : `the reward of referral ${lot.source.id}`;
     default:
       return lot.lotId;
   }

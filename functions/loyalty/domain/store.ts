@@ -11,7 +11,8 @@ import type { EarnRecord, Redemption, Reward, SpendRecord } from './records';
  * redemption and its coupon — and a refused commit names what stood in the way.
  */
 export type DueKind = 'RELEASE' | 'REMIND' | 'EXPIRE' | 'TIER';
-export type MarkerKind = 'ADJUST' | 'IDEMP';
+/** ADJUST#<adjustmentId>, IDEMP#<caller>#<key>, CREDIT#referral:<referralId>:<role> (a referral credited once). */
+export type MarkerKind = 'ADJUST' | 'IDEMP' | 'CREDIT';
 
 export type CommitIntent =
   /** Remembers a request under its idempotency key; refused if the key is already taken. */
