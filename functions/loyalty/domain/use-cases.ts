@@ -13,8 +13,13 @@ import {
   planRelease,
   planReversal,
   planNothing,
+  planReferralCoupon,
+  planReferralPoints,
   planTierReview,
+  referralCreditKey,
+  referralRedemptionId,
   type Plan,
+  type ReferralRole,
   type SpendRefusal,
 } from './operations';
 import { thresholdMinor, tierRank, type Program, type ProgramInput } from './program';
@@ -557,6 +562,93 @@ export async function consumeCoupon(store: Store, code: string, usedBy: string, 
   if (outcome === 'used') return { kind: 'used', redemption: { ...redemption, status: 'used', usedAt: now, usedBy } };
   const latest = await store.getRedemption(coupon.redemptionId);
   return { kind: 'not-active', status: latest?.status ?? 'unknown' };
+}
+
+// ---- referral credits (event consumer)
+
+export type { ReferralRole };
+
+/** A referral's reward (ReferralRewarded, to the advocate) or welcome offer (ReferralWelcomeOffered, to the referee). */
+export interface ReferralCredit {
+  readonly referralId: string;
+  readonly role: ReferralRole;
+  readonly customerId: string;
+  readonly offer: { readonly kind: 'points'; readonly points: number } | { readonly kind: 'coupon'; readonly rewardId: string };
+}
+
+export type ReferralCreditResult =
+  /** Points credited, available at once. */
+  | { kind: 'credited'; entryId: string; points: number; balance: { available: number; pending: number } }
+  /** The reward issued as a redemption costing no points (an active coupon). */
+  | { kind: 'issued'; redemption: Redemption }
+  /** This referral's credit for this role was already made (a redelivery): nothing written. */
+  | { kind: 'already-credited' }
+  /** The points would take an account total past 2^53 − 1: skipped, nothing written. */
+  | { kind: 'limit-exceeded' }
+  /** The coupon's reward is not in the catalog, no longer active, or has no stock left: skipped, nothing written. */
+  | { kind: 'unknown-reward' }
+  | { kind: 'inactive-reward' }
+  | { kind: 'out-of-stock' };
+
+/**
+ * Credits a referral exactly once per (referralId, role): the credit commits in one transaction with the marker
+ * CREDIT#referral:<referralId>:<role> (and, for a coupon, the redemption under an id derived from the same key), so
+ * concurrent and repeated deliveries of the event credit once and answer `already-credited` after it. What can never
+ * be credited (a missing or inactive reward, no stock, an account at its limit) is a named outcome, not an error
+ * retried until the event expires.
+ */
+export async function creditReferral(store: Store, credit: ReferralCredit, now: string): Promise<ReferralCreditResult> {
+  const key = referralCreditKey(credit.referralId, credit.role);
+  const remember = (value: Record<string, unknown>): CommitIntent => ({ kind: 'remember', customerId: credit.customerId, marker: 'CREDIT', key, value: { ...value, at: now } });
+  return retrying(`credit of ${key}`, async () => {
+    if (await store.getMarker(credit.customerId, 'CREDIT', key)) return { kind: 'already-credited' } as const;
+    const [account, program] = await Promise.all([store.getAccount(credit.customerId), store.getProgram()]);
+    if (credit.offer.kind === 'points') {
+      let plan: Plan;
+      try {
+        plan = planReferralPoints(account, { referralId: credit.referralId, role: credit.role, points: credit.offer.points }, program, now);
+      } catch (error) {
+        if (error instanceof AccountLimitError) return { kind: 'limit-exceeded' } as const;
+        throw error;
+      }
+      const entry = plan.change.entries[0] as LedgerEntry;
+      const outcome = await store.commit(withTierReview(plan, program), { program, intents: [remember({ entryId: entry.entryId, points: credit.offer.points })] });
+      // A conflict: the account changed, or a concurrent delivery committed the marker first (the next read finds it).
+      return outcome.kind === 'committed' ? ({ kind: 'credited', entryId: entry.entryId, points: credit.offer.points, balance: entry.balanceAfter } as const) : RETRY;
+    }
+    const reward = await store.getReward(credit.offer.rewardId);
+    if (!reward) return { kind: 'unknown-reward' } as const;
+    if (!reward.active) return { kind: 'inactive-reward' } as const;
+    if (reward.stock !== undefined && reward.stock <= 0) return { kind: 'out-of-stock' } as const;
+    const redemption: Redemption = {
+      redemptionId: referralRedemptionId(credit.referralId, credit.role),
+      customerId: credit.customerId,
+      rewardId: reward.rewardId,
+      rewardName: reward.name,
+      pointsSpent: 0,
+      couponCode: newCouponCode(),
+      status: 'active',
+      createdAt: now,
+      requestedBy: `referral:${credit.referralId}`,
+    };
+    let plan: Plan;
+    try {
+      plan = planReferralCoupon(account, { referralId: credit.referralId, role: credit.role, redemption }, now);
+    } catch (error) {
+      if (error instanceof AccountLimitError) return { kind: 'limit-exceeded' } as const;
+      throw error;
+    }
+    const intents: CommitIntent[] = [
+      // The marker first: when a concurrent delivery won, its cause is reported before the stock it also took.
+      remember({ redemptionId: redemption.redemptionId }),
+      { kind: 'save-redemption', redemption, expect: 'new' },
+      ...(reward.stock !== undefined ? [{ kind: 'take-stock', rewardId: reward.rewardId } as const] : []),
+    ];
+    const outcome = await store.commit(withTierReview(plan, program), { program, intents });
+    if (outcome.kind === 'committed') return { kind: 'issued', redemption } as const;
+    if (outcome.on === 'stock') return { kind: 'out-of-stock' } as const;
+    return RETRY;
+  });
 }
 
 export function eligibleFor(reward: Reward, program: Program | undefined, tierName: string | undefined): boolean {
