@@ -8,6 +8,7 @@ import { PointsReversed } from '../../events/points-reversed';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { RedemptionCancelled } from '../../events/redemption-cancelled';
+import { ReferralRewarded, ReferralWelcomeOffered } from '../../events/referrals';
 import { RewardRedeemed } from '../../events/reward-redeemed';
 import { TierChanged } from '../../events/tier-changed';
 import { defineService, keyedTable } from '../../shared/service/declarations';
@@ -55,6 +56,13 @@ export const loyaltyService = defineService({
       timeoutSeconds: 30,
       tables: { loyalty: 'readWrite' },
     },
+    loyaltyReferralEvents: {
+      entry: 'functions/loyalty/referral-events.handler.ts',
+      description: "Credits a referral's reward to the advocate and its welcome offer to the referee (exactly once)",
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: { loyalty: 'readWrite' },
+    },
     loyaltySchedules: {
       entry: 'functions/loyalty/schedules.handler.ts',
       description: 'Releases pending points, sends expiry reminders, expires points, reviews tiers',
@@ -96,6 +104,8 @@ export const loyaltyService = defineService({
   subscriptions: [
     { name: 'loyalty-award-purchase-recorded', event: PurchaseRecorded, function: 'loyaltyPurchaseEvents', ...consumer },
     { name: 'loyalty-reverse-purchase-refunded', event: PurchaseRefunded, function: 'loyaltyPurchaseEvents', ...consumer },
+    { name: 'loyalty-credit-referral-rewarded', event: ReferralRewarded, function: 'loyaltyReferralEvents', ...consumer },
+    { name: 'loyalty-credit-referral-welcome', event: ReferralWelcomeOffered, function: 'loyaltyReferralEvents', ...consumer },
     { name: 'loyalty-erase-customer', event: CustomerErasureRequested, function: 'eraseLoyaltyCustomer', ...consumer },
   ],
   schedules: [
