@@ -9,6 +9,7 @@ import { PointsReversed } from './points-reversed';
 import { PurchaseRecorded } from './purchase-recorded';
 import { PurchaseRefunded } from './purchase-refunded';
 import { RedemptionCancelled } from './redemption-cancelled';
+import { ReferralAttributed, ReferralExpired, ReferralFlagged, ReferralPending, ReferralQualified, ReferralRejected, ReferralRewarded, ReferralWelcomeOffered } from './referrals';
 import { RewardRedeemed } from './reward-redeemed';
 import { TierChanged } from './tier-changed';
 
@@ -25,6 +26,14 @@ export {
   PurchaseRecorded,
   PurchaseRefunded,
   RedemptionCancelled,
+  ReferralAttributed,
+  ReferralExpired,
+  ReferralFlagged,
+  ReferralPending,
+  ReferralQualified,
+  ReferralRejected,
+  ReferralRewarded,
+  ReferralWelcomeOffered,
   RewardRedeemed,
   TierChanged,
 };
