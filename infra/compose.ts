@@ -68,6 +68,9 @@ const VALID_ACCESS: readonly Access[] = ['public', 'storefront', 'customer', 'ma
 const ERASURE_REQUESTED = 'CustomerErasureRequested';
 const OUTBOX_STREAM = { batchSize: 100, maxRetryAttempts: 10, filterPatterns: [OUTBOX_STREAM_FILTER] } as const;
 
+/** A short public link: one lower-case letter and one parameter, e.g. /r/{code}. */
+const SHORT_PUBLIC_LINK = /^\/[a-z]\/\{[A-Za-z]+\}$/;
+
 export function composeTopology(services: readonly ServiceModule[]): ComposedTopology {
   const problems: string[] = [];
   const problem = (message: string) => problems.push(message);
@@ -131,7 +134,10 @@ export function composeTopology(services: readonly ServiceModule[]): ComposedTop
       const { route } = binding;
       const key = routeKey(route);
       ownFunction(service, binding.function, `route ${key}`);
-      if (!route.path.startsWith('/v1/')) problem(`route ${key}: paths start with /v1/`);
+      // The API is versioned under /v1/; the one exception is short public links people open from an email or a
+      // post (/r/{code} share links, survey and testimonial pages), which must stay short and never change.
+      const shortLink = SHORT_PUBLIC_LINK.test(route.path) && route.method === 'GET' && route.access.length === 1 && route.access[0] === 'public';
+      if (!route.path.startsWith('/v1/') && !shortLink) problem(`route ${key}: paths start with /v1/ (or are public GET short links like /r/{code})`);
       if (route.access.length === 0) problem(`route ${key} declares no access`);
       for (const access of route.access) if (!VALID_ACCESS.includes(access)) problem(`route ${key}: unknown access "${access}"`);
       if (route.access.includes('public') && route.access.length > 1) problem(`route ${key}: public routes list no other access`);

@@ -5,6 +5,7 @@ import { metaService } from '../functions/meta/service';
 import { platformService } from '../functions/platform/service';
 import { privacyService } from '../functions/privacy/service';
 import { purchasesService } from '../functions/purchases/service';
+import { referralsService } from '../functions/referrals/service';
 import { webhooksService } from '../functions/webhooks/service';
 import { composeTopology } from './compose';
 
@@ -20,6 +21,7 @@ export const topology = composeTopology([
   purchasesService,
   customersService,
   loyaltyService,
+  referralsService,
   webhooksService,
   privacyService,
   metaService,

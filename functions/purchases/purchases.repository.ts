@@ -263,6 +263,24 @@ export class PurchasesRepository implements PurchaseStore, PurchasesPrivacyStore
   }
 
   /**
+   * The customer's oldest purchases (across stores), oldest first: whether someone was a customer before a date is
+   * answered by the first few. The index is eventually consistent: a purchase recorded in the last second may be missing.
+   */
+  async oldestCustomerPurchases(customerId: string, limit: number): Promise<Purchase[]> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :key',
+        ExpressionAttributeValues: { ':key': `CUSTOMER#${customerId}` },
+        ScanIndexForward: true,
+        Limit: limit,
+      }),
+    );
+    return (result.Items ?? []).map(purchaseFromItem);
+  }
+
+  /**
    * Erases the customer's personal data from every purchase (email, also inside the stored event) and refund reasons,
    * then confirms once. Order amounts and ids stay: they are the anonymous totals other ledgers rely on.
    */

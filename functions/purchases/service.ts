@@ -61,5 +61,8 @@ export const purchasesService = defineService({
   ],
   produces: [PurchaseRecorded, PurchaseRefunded],
   privacy: { export: 'exportPurchasesCustomer', erase: 'erasePurchasesCustomer' },
-  exposes: [{ module: 'functions/purchases/purchases.facade.ts', tables: { purchases: 'readWrite' } }],
+  exposes: [
+    { module: 'functions/purchases/purchases.facade.ts', tables: { purchases: 'readWrite' } },
+    { module: 'functions/purchases/purchases.reads.facade.ts', tables: { purchases: 'read' } },
+  ],
 });

@@ -52,14 +52,15 @@ describe('topology', () => {
       purchases: 'purchases',
       customers: 'customers',
       loyalty: 'loyalty',
+      referrals: 'referrals',
       webhooks: 'webhooks',
     });
-    expect(topology.streams.map((stream) => stream.table).sort()).toEqual(['customers', 'loyalty', 'purchases']);
+    expect(topology.streams.map((stream) => stream.table).sort()).toEqual(['customers', 'loyalty', 'purchases', 'referrals']);
     for (const stream of topology.streams) expect(stream.function).toBe(topology.outboxRelayFunction);
   });
 
   it('reaches every service with personal data for export and erasure through its own functions', () => {
-    expect(topology.privacy.map((duty) => duty.service).sort()).toEqual(['customers', 'loyalty', 'purchases']);
+    expect(topology.privacy.map((duty) => duty.service).sort()).toEqual(['customers', 'loyalty', 'purchases', 'referrals']);
     const exporter = topology.functions[topology.privacyExportFunction];
     expect(exporter?.invokes.slice().sort()).toEqual(topology.privacy.map((duty) => duty.export).sort());
     // The export function binds no table: it asks the services.
@@ -183,6 +184,13 @@ describe('composing declarations', () => {
     expect(problems.join('\n')).toMatch(/function listThings: its entry functions\/elsewhere\/list.handler.ts must be a functions\/things\/\*\.handler\.ts module/);
     expect(problems.join('\n')).toMatch(/function orphan is declared but nothing invokes it/);
     expect(problems.join('\n')).toMatch(/things: its erase function listThings must subscribe to CustomerErasureRequested/);
+  });
+
+  it('versions routes under /v1/, except public GET short links like /r/{code}', () => {
+    const link = { ...ok, path: '/r/{code}', access: ['public'] as const };
+    expect(problemsOf(base({ routes: [{ route: link, function: 'listThings' }] }))).toEqual([]);
+    expect(problemsOf(base({ routes: [{ route: { ...link, access: ['storefront'] as const }, function: 'listThings' }] }))).toContain('route GET /r/{code}: paths start with /v1/ (or are public GET short links like /r/{code})');
+    expect(problemsOf(base({ routes: [{ route: { ...link, path: '/things' }, function: 'listThings' }] }))).toContain('route GET /things: paths start with /v1/ (or are public GET short links like /r/{code})');
   });
 
   it('rejects a duplicate route and a facade that is not exposed', () => {
