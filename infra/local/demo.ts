@@ -3,6 +3,8 @@ import { issueApiKey } from '../../functions/identity/domain/api-keys';
 import { IdentityRepository } from '../../functions/identity/identity.repository';
 import { DEMO_PROGRAM } from '../../functions/loyalty/domain/program';
 import { LoyaltyRepository } from '../../functions/loyalty/loyalty.repository';
+import { DEMO_REFERRAL_PROGRAM } from '../../functions/referrals/domain/program';
+import { ReferralsRepository } from '../../functions/referrals/referrals.repository';
 import { physicalTableName } from '../topology';
 import type { LocalIssuer } from './issuer';
 
@@ -23,9 +25,14 @@ export async function createDemoStore(issuer: LocalIssuer, now: () => Date): Pro
   return { storeId: 'demo-store', keyId: issued.keyId, apiKey: issued.key, customerId: 'demo-customer', customerToken: token.token };
 }
 
-/** The demo loyalty program, unless a program exists already (a merchant's own stays). */
+/** The demo loyalty and referral programs, unless a program exists already (a merchant's own stays). */
 export async function seedDemoProgram(now: () => Date): Promise<void> {
-  const repository = new LoyaltyRepository(dynamoDocumentClient(), physicalTableName('local', 'loyalty'));
-  if (await repository.getProgram()) return;
-  await repository.saveProgram({ ...DEMO_PROGRAM, version: 1, updatedAt: now().toISOString(), updatedBy: 'local-runtime (demo program)' }, 0);
+  const loyalty = new LoyaltyRepository(dynamoDocumentClient(), physicalTableName('local', 'loyalty'));
+  if (!(await loyalty.getProgram())) {
+    await loyalty.saveProgram({ ...DEMO_PROGRAM, version: 1, updatedAt: now().toISOString(), updatedBy: 'local-runtime (demo program)' }, 0);
+  }
+  const referrals = new ReferralsRepository(dynamoDocumentClient(), physicalTableName('local', 'referrals'));
+  if (!(await referrals.getProgram())) {
+    await referrals.saveProgram({ ...DEMO_REFERRAL_PROGRAM, version: 1, updatedAt: now().toISOString(), updatedBy: 'local-runtime (demo program)' }, 0);
+  }
 }
