@@ -51,6 +51,6 @@ export function codeResponse(view: CodeView, origin: string) {
 
 /** A referral as the API shows it: never its hashes (they are for the rules, not for people). */
 export function referralResponse(referral: Referral) {
-  const { refereeEmailHash: _email, ipHash, agentHash: _agent, version: _version, historySeq: _seq, heldPoints: _held, ...visible } = referral;
+  const { refereeEmailHash: _email, ipHash, agentHash: _agent, version: _version, historySeq: _seq, heldPoints: _held, promisedReward: _promised, ...visible } = referral;
   return { ...visible, networkKnown: ipHash !== undefined };
 }

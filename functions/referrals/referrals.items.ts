@@ -28,6 +28,7 @@ const referral = z.object({
   welcomeOffered: z.boolean().default(false),
   rewardedAt: z.string().optional(),
   heldPoints: int.optional(),
+  promisedReward: z.discriminatedUnion('kind', [z.object({ kind: z.literal('points'), points: int }), z.object({ kind: z.literal('coupon'), rewardId: z.string() })]).optional(),
   programVersion: int,
   version: int,
   historySeq: int,

@@ -112,6 +112,8 @@ export async function api(
   const hasBody = options.body !== undefined || options.rawBody !== undefined;
   const response = await fetch(`${base}${path}`, {
     method,
+    // The API's redirects (share links) point at merchants' sites: a test looks at them, never follows them.
+    redirect: 'manual',
     headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
     ...(hasBody ? { body: options.rawBody ?? JSON.stringify(options.body) } : {}),
   });

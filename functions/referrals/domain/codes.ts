@@ -7,11 +7,17 @@ import { createHmac, randomInt } from 'node:crypto';
  */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const SUFFIX = `[${CODE_ALPHABET}]`;
-export const CODE_PATTERN = new RegExp(`^[A-Z]{2,12}-${SUFFIX}{4,10}$`);
+export const CODE_PATTERN = new RegExp(`^[A-Z]{2,12}-${SUFFIX}{4,10}$`); // 10 = MAX_SUFFIX
 
-/** A suffix of 4 for a personal prefix (31^4 ≈ 920k codes per prefix), 6 for the program's shared default (≈ 890M). */
+/** Longest suffix a code may have (CODE_PATTERN): drawing never goes past it. */
+export const MAX_SUFFIX = 10;
+
+/**
+ * A suffix of 4 for a personal prefix (31^4 ≈ 920k codes per prefix), 6 for the program's shared default (≈ 890M),
+ * one longer every second collision, at most MAX_SUFFIX.
+ */
 export function suffixLength(personalPrefix: boolean, attempt: number): number {
-  return (personalPrefix ? 4 : 6) + Math.floor(attempt / 2);
+  return Math.min(MAX_SUFFIX, (personalPrefix ? 4 : 6) + Math.floor(attempt / 2));
 }
 
 export function drawCode(prefix: string, length: number, random: (max: number) => number = randomInt): string {
@@ -26,7 +32,7 @@ export function normalizeCode(input: string): string | undefined {
   return CODE_PATTERN.test(code) ? code : undefined;
 }
 
-/** A prefix from a name a storefront passes (ANNA from "Anna-Lena"): letters A-Z only, 2-12 of them. */
+/** A prefix from a name a storefront passes (ANNALENA from "Anna-Lena", ZOE from "Zoë"): letters A-Z only, 2-12 of them. */
 export function prefixFrom(name: string | undefined): string | undefined {
   if (name === undefined) return undefined;
   const letters = name

@@ -21,6 +21,8 @@ const landingUrl = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
   .max(2000)
   .refine((value) => {
+    // Runs even when z.url already refused the value: an unparseable one is that refusal's, not a second error.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   }, 'must use https (http only for localhost)');
@@ -91,8 +93,10 @@ export function minimumOrderMinor(program: Pick<ReferralProgramInput, 'minimumOr
 /** Whether the program takes new attributions at `at`. */
 export function programOpen(program: ReferralProgramInput, at: string): { open: true } | { open: false; reason: string } {
   if (!program.active) return { open: false, reason: 'the referral program is not active' };
-  if (program.startsAt && at < program.startsAt) return { open: false, reason: `the referral program starts at ${program.startsAt}` };
-  if (program.endsAt && at >= program.endsAt) return { open: false, reason: `the referral program ended at ${program.endsAt}` };
+  // Instants, not strings: the schema accepts offsets (+05:00) and optional fractions, which do not sort as text.
+  const instant = Date.parse(at);
+  if (program.startsAt && instant < Date.parse(program.startsAt)) return { open: false, reason: `the referral program starts at ${program.startsAt}` };
+  if (program.endsAt && instant >= Date.parse(program.endsAt)) return { open: false, reason: `the referral program ended at ${program.endsAt}` };
   return { open: true };
 }
 

@@ -47,6 +47,8 @@ export interface Referral {
   readonly rewardedAt?: string;
   /** The advocate's points held while pending (from the program that judged the first purchase). */
   readonly heldPoints?: number;
+  /** The advocate's reward as the program promised it at the first purchase: what qualifying pays, whatever changed since. */
+  readonly promisedReward?: Offer;
   readonly programVersion: number;
   /** Optimistic-concurrency version; 0 means not stored yet. */
   readonly version: number;
@@ -160,7 +162,15 @@ export function attribute(attribution: Attribution, program: ReferralProgram, no
     at: now,
     data: { ...refOf(referral), via: attribution.via, attributedAt: now, ...(windowEndsAt ? { windowEndsAt } : {}) },
   }, now);
-  if (program.refereeReward?.when === 'attribution') offerWelcome(change, program.refereeReward.offer, attribution.by, now);
+  return change;
+}
+
+/**
+ * The friend's welcome offer when the program gives it at attribution — called once the attribution passed the rules
+ * that need no purchase (a rejected self-referral gets nothing).
+ */
+export function welcomeAtAttribution(change: ReferralChange, program: ReferralProgram, by: string, now: string): ReferralChange {
+  if (program.refereeReward?.when === 'attribution' && OPEN_STATUSES.includes(change.referral.status)) offerWelcome(change, program.refereeReward.offer, by, now);
   return change;
 }
 
@@ -199,8 +209,9 @@ export function judgeAttribution(referral: Referral, facts: AttributionFacts, pr
   if (facts.advocateBanned) return { kind: 'reject', reason: 'advocate_banned', rule: 'ban', detail: 'the advocate is banned from the referral program' };
   if (program.rules.selfReferral.enabled) {
     if (referral.refereeCustomerId === referral.advocateCustomerId) return { kind: 'reject', reason: 'self_referral', rule: 'selfReferral', detail: 'the friend is the advocate (same customer id)' };
-    const email = facts.refereeEmailHash ?? referral.refereeEmailHash;
-    if (email && facts.advocateEmailHashes.includes(email)) return { kind: 'reject', reason: 'self_referral', rule: 'selfReferral', detail: "the friend's email is the advocate's (after normalization)" };
+    // Every email the friend used (at signup and on the purchase) is compared: either matching the advocate's is enough.
+    const emails = [facts.refereeEmailHash, referral.refereeEmailHash].filter((hash): hash is string => hash !== undefined);
+    if (emails.some((hash) => facts.advocateEmailHashes.includes(hash))) return { kind: 'reject', reason: 'self_referral', rule: 'selfReferral', detail: "the friend's email is the advocate's (after normalization)" };
   }
   if (program.rules.existingCustomer.enabled && facts.earlierPurchase) {
     return { kind: 'reject', reason: 'existing_customer', rule: 'existingCustomer', detail: 'the friend had purchased before the referral' };
@@ -231,7 +242,7 @@ export function firstPurchase(change: ReferralChange, facts: FirstPurchaseFacts,
   if (referral.status !== 'attributed') throw new Error(`a ${referral.status} referral has had its first purchase`);
   const holdUntil = addDays(now, program.holdDays);
   const order = facts.order;
-  const patch: Partial<Referral> = { order, holdUntil, heldPoints: verdict.kind === 'reject' ? 0 : heldPoints(program), ...(facts.refereeEmailHash && !referral.refereeEmailHash ? { refereeEmailHash: facts.refereeEmailHash } : {}) };
+  const patch: Partial<Referral> = { order, holdUntil, heldPoints: verdict.kind === 'reject' ? 0 : heldPoints(program), ...(verdict.kind === 'reject' ? {} : { promisedReward: program.advocateReward }), ...(facts.refereeEmailHash && !referral.refereeEmailHash ? { refereeEmailHash: facts.refereeEmailHash } : {}) };
   if (verdict.kind === 'reject') {
     return reject(change, { reason: verdict.reason, rule: verdict.rule, detail: verdict.detail, by }, now, patch);
   }
@@ -253,6 +264,8 @@ export function firstPurchase(change: ReferralChange, facts: FirstPurchaseFacts,
       flags: [...change.referral.flags, { rule: verdict.rule, reason: verdict.detail, at: now }],
     });
   }
+  // A purchase attribution is also the attribution: an offer "at attribution" is due now (flagged or not).
+  if (program.refereeReward?.when === 'attribution' && change.before === undefined) offerWelcome(change, program.refereeReward.offer, by, now);
   if (program.refereeReward?.when === 'first_purchase' && verdict.kind === 'pass') offerWelcome(change, program.refereeReward.offer, by, now);
   return change;
 }
@@ -298,7 +311,7 @@ export function qualifyAndReward(change: ReferralChange, program: ReferralProgra
   enter(change, 'qualified');
   append(change, { event: 'ReferralQualified', status: 'qualified', reason: by === 'schedule' ? 'the qualifying purchase survived the hold period' : 'approved', by, at: now, data: { ...refOf(referral), storeId: order.storeId, orderId: order.orderId, by } }, now);
   enter(change, 'rewarded');
-  append(change, { event: 'ReferralRewarded', status: 'rewarded', reason: 'advocate rewarded', by, at: now, data: { ...refOf(referral), reward: program.advocateReward } }, now, { rewardedAt: now });
+  append(change, { event: 'ReferralRewarded', status: 'rewarded', reason: 'advocate rewarded', by, at: now, data: { ...refOf(referral), reward: referral.promisedReward ?? program.advocateReward } }, now, { rewardedAt: now });
   // "qualified", or "first_purchase" for a referral that was flagged then (offered once: offerWelcome checks).
   if (program.refereeReward && program.refereeReward.when !== 'attribution') offerWelcome(change, program.refereeReward.offer, by, now);
   return change;

@@ -17,6 +17,7 @@ import {
   qualifyAndReward,
   reject,
   utcDay,
+  welcomeAtAttribution,
   type HistoryEntry,
   type Referral,
   type ReferralChange,
@@ -236,6 +237,7 @@ export async function attributeSignup(store: Store, purchases: PurchaseFacts, re
       program,
     );
     if (verdict.kind === 'reject') reject(planned, { reason: verdict.reason, rule: verdict.rule, detail: verdict.detail, by: request.by }, now);
+    else welcomeAtAttribution(planned, program, request.by, now);
     const outcome = await store.commit({ change: planned, claimReferee: claimed ? { replacing: claimed.referralId } : {} });
     if (outcome.kind === 'committed') return { kind: 'created', referral: planned.referral } as const;
     return RETRY;
@@ -297,7 +299,7 @@ async function judgeClaimed(store: Store, purchases: PurchaseFacts, referral: Re
   const program = await store.getProgram();
   if (!program) return 'not-first';
   const planned = change(referral);
-  if (referral.windowEndsAt && purchase.occurredAt > referral.windowEndsAt) {
+  if (referral.windowEndsAt && Date.parse(purchase.occurredAt) > Date.parse(referral.windowEndsAt)) {
     const outcome = await store.commit({ change: expire(planned, now) });
     return outcome.kind === 'committed' ? 'expired' : RETRY;
   }
