@@ -1,7 +1,11 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { signShopify } from '../../functions/webhooks/domain/signatures';
+import { topology } from '../../infra/topology';
 import { api, eventually, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
+
+/** Every service holding personal data confirms an erasure (the services declare it; a new one joins by itself). */
+const ERASING_SERVICES = topology.privacy.map((duty) => duty.service).sort();
 
 /** GDPR on the running system: export everything about a customer; erase their personal data in every service. */
 let runtime: RuntimeProcess;
@@ -71,9 +75,10 @@ describe('erasure', () => {
         .filter((item) => item.event.detail.data.requestId === requestId)
         .map((item) => item.event.detail.data.service)
         .sort();
-      return services.length === 3 ? services : undefined;
+      return services.length === ERASING_SERVICES.length ? services : undefined;
     }, 20_000);
-    expect(confirmations).toEqual(['customers', 'loyalty', 'purchases']);
+    expect(confirmations).toEqual(ERASING_SERVICES);
+    expect(ERASING_SERVICES).toEqual(['customers', 'loyalty', 'purchases', 'referrals']);
     expect(await tablesContaining(emailOf('gdpr-erase'))).toEqual([]);
     expect(await tablesContaining(emailOf('gdpr-export'))).not.toEqual([]);
     const purchase = await api(runtime.url, 'GET', '/v1/purchases/gdpr-erase-o1', { headers: { 'x-api-key': key } });
@@ -96,7 +101,7 @@ describe('erasure', () => {
     expect(((await response.json()) as { results: unknown[] }).results).toEqual([{ action: 'erase', outcome: 'erasure requested' }]);
     await eventually(async () => {
       const page = await api(runtime.url, 'GET', '/_local/events?detailType=CustomerErased&limit=100');
-      return (page.body.items as { event: { detail: { data: { customerId: string } } } }[]).filter((item) => item.event.detail.data.customerId === '99001').length === 3 ? true : undefined;
+      return (page.body.items as { event: { detail: { data: { customerId: string } } } }[]).filter((item) => item.event.detail.data.customerId === '99001').length === ERASING_SERVICES.length ? true : undefined;
     }, 20_000);
   });
 });
