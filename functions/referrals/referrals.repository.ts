@@ -363,7 +363,10 @@ export class ReferralsRepository implements ReferralStore {
       if (commit.advocateRewards) {
         values[':rewards'] = commit.advocateRewards.recentRewards;
         values[':expected'] = commit.advocateRewards.expectedVersion;
-        expression += ' SET recentRewards = :rewards';
+        // The version moves with the rewards: a concurrent reward of this advocate, judged on the same read, conflicts
+        // and judges again (otherwise both pass the condition and the limit per 30 days is never reached).
+        values[':nextVersion'] = commit.advocateRewards.expectedVersion + 1;
+        expression += ' SET recentRewards = :rewards, version = :nextVersion';
         condition += ' AND version = :expected';
       }
       items.push({
