@@ -163,14 +163,18 @@ export class ReferralsRepository implements ReferralStore {
    */
   private advocateWrite(advocate: Advocate, expectedVersion: number) {
     if (expectedVersion === 0) {
-      return { Put: { TableName: this.tableName, Item: { pk: customerPk(advocate.customerId), sk: 'ADVOCATE', type: 'advocate', ...advocate }, ConditionExpression: 'attribute_not_exists(pk)' } };
+      const codes = advocate.activeCode ? [advocate.activeCode] : [];
+      return { Put: { TableName: this.tableName, Item: { pk: customerPk(advocate.customerId), sk: 'ADVOCATE', type: 'advocate', ...advocate, codes }, ConditionExpression: 'attribute_not_exists(pk)' } };
     }
     return {
       Update: {
-        ...this.advocateUpdate({ ...advocate, version: expectedVersion }, advocate.activeCode ? 'SET version = :next, emailHashes = :hashes, activeCode = :code' : 'SET version = :next, emailHashes = :hashes REMOVE activeCode', {
-          ':hashes': advocate.emailHashes,
-          ...(advocate.activeCode ? { ':code': advocate.activeCode } : {}),
-        }),
+        ...this.advocateUpdate(
+          { ...advocate, version: expectedVersion },
+          advocate.activeCode
+            ? 'SET version = :next, emailHashes = :hashes, activeCode = :code, codes = list_append(if_not_exists(codes, :none), :codes)'
+            : 'SET version = :next, emailHashes = :hashes REMOVE activeCode',
+          { ':hashes': advocate.emailHashes, ...(advocate.activeCode ? { ':code': advocate.activeCode, ':codes': [advocate.activeCode], ':none': [] } : {}) },
+        ),
       },
     };
   }
@@ -321,16 +325,27 @@ export class ReferralsRepository implements ReferralStore {
     }
     if (commit.claimReferee) {
       const replacing = commit.claimReferee.replacing;
+      // A replaced claim (its referral was rejected at attribution) is remembered on the claim: that referral names the
+      // referee too, and export and erasure must find it.
       items.push({
         label: 'referee',
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: { pk: customerPk(referral.refereeCustomerId), sk: 'REFEREE', type: 'referee', referralId: referral.referralId },
-            ConditionExpression: replacing ? 'referralId = :replacing' : 'attribute_not_exists(pk)',
-            ...(replacing ? { ExpressionAttributeValues: { ':replacing': replacing } } : {}),
-          },
-        },
+        item: replacing
+          ? {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: customerPk(referral.refereeCustomerId), sk: 'REFEREE' },
+                UpdateExpression: 'SET referralId = :id, replaced = list_append(if_not_exists(replaced, :none), :replacing)',
+                ConditionExpression: 'referralId = :replacingId',
+                ExpressionAttributeValues: { ':id': referral.referralId, ':none': [], ':replacing': [replacing], ':replacingId': replacing },
+              },
+            }
+          : {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: customerPk(referral.refereeCustomerId), sk: 'REFEREE', type: 'referee', referralId: referral.referralId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
       });
     }
     const expiresAt = Math.floor(Date.parse(change.referral.updatedAt) / 1000) + COUNTER_RETENTION_SECONDS;
@@ -458,19 +473,24 @@ export class ReferralsRepository implements ReferralStore {
   // ---- privacy
 
   /** Everything this service holds about the customer: as an advocate (codes, stats, referrals) and as a referee. */
-  async exportCustomer(customerId: string): Promise<{ advocate?: Advocate; codes: CodeRecord[]; referrals: Referral[]; referredBy?: Referral }> {
-    const advocate = await this.getAdvocate(customerId);
+  async exportCustomer(customerId: string): Promise<{ advocate?: Advocate; codes: CodeRecord[]; referrals: Referral[]; referredBy?: Referral; replacedReferrals: Referral[] }> {
+    const advocateItem = (await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: 'ADVOCATE' }, ConsistentRead: true }))).Item;
+    const advocate = advocateItem ? advocateFromItem(advocateItem) : undefined;
     const referrals = await queryAll(this.client, {
       TableName: this.tableName,
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk',
       ExpressionAttributeValues: { ':pk': `ADVOCATE#${customerId}` },
     });
-    const codeNames = [...new Set(referrals.map((item) => String(item.code)).concat(advocate?.activeCode ? [advocate.activeCode] : []))].filter((code) => code !== ERASED);
+    // Every code the advocate ever had (rotated and blocked ones too: a code may spell their name), and any a referral used.
+    const everyCode = Array.isArray(advocateItem?.codes) ? advocateItem.codes.map(String) : [];
+    const codeNames = [...new Set([...everyCode, ...referrals.map((item) => String(item.code)), ...(advocate?.activeCode ? [advocate.activeCode] : [])])].filter((code) => code !== ERASED);
     const codes = (await Promise.all(codeNames.map((code) => this.getCode(code)))).filter((code): code is CodeRecord => code !== undefined && code.customerId === customerId);
-    const claim = await this.refereeClaim(customerId);
-    const referredBy = claim ? await this.getReferral(claim) : undefined;
-    return { ...(advocate ? { advocate } : {}), codes, referrals: referrals.map(referralFromItem), ...(referredBy ? { referredBy } : {}) };
+    const claim = (await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: 'REFEREE' }, ConsistentRead: true }))).Item;
+    const referredBy = typeof claim?.referralId === 'string' ? await this.getReferral(claim.referralId) : undefined;
+    const replacedIds = Array.isArray(claim?.replaced) ? claim.replaced.map(String) : [];
+    const replacedReferrals = (await Promise.all(replacedIds.map((id) => this.getReferral(id)))).filter((referral): referral is Referral => referral !== undefined);
+    return { ...(advocate ? { advocate } : {}), codes, referrals: referrals.map(referralFromItem), ...(referredBy ? { referredBy } : {}), replacedReferrals };
   }
 
   /**
@@ -480,7 +500,7 @@ export class ReferralsRepository implements ReferralStore {
    */
   async eraseCustomer(requestId: string, customerId: string, erasedAt: string): Promise<number> {
     let erased = 0;
-    const { advocate, codes, referrals, referredBy } = await this.exportCustomer(customerId);
+    const { advocate, codes, referrals, referredBy, replacedReferrals } = await this.exportCustomer(customerId);
     for (const code of codes) {
       await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: codePk(code.code), sk: 'CODE' } }));
       erased++;
@@ -490,13 +510,14 @@ export class ReferralsRepository implements ReferralStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: customerPk(customerId), sk: 'ADVOCATE' },
-          UpdateExpression: 'SET emailHashes = :none, version = version + :one REMOVE activeCode',
-          ExpressionAttributeValues: { ':none': [], ':one': 1 },
+          // The ban's reason is a marketer's free text about this person.
+          UpdateExpression: `SET emailHashes = :none, codes = :none, version = version + :one${advocate.banned ? ', banned.reason = :erased' : ''} REMOVE activeCode`,
+          ExpressionAttributeValues: { ':none': [], ':one': 1, ...(advocate.banned ? { ':erased': ERASED } : {}) },
         }),
       );
       erased++;
     }
-    const involved = [...referrals, ...(referredBy ? [referredBy] : [])];
+    const involved = [...referrals, ...(referredBy ? [referredBy] : []), ...replacedReferrals];
     for (const referral of involved) {
       const asReferee = referral.refereeCustomerId === customerId;
       const asAdvocate = referral.advocateCustomerId === customerId;
@@ -504,11 +525,12 @@ export class ReferralsRepository implements ReferralStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: referralPk(referral.referralId), sk: 'REFERRAL' },
+          // A marketer's own words on a rejection (no rule named) are free text about these people.
           UpdateExpression: [
-            `SET erasedAt = :at${asAdvocate ? ', code = :erased' : ''}`,
+            `SET erasedAt = :at${asAdvocate ? ', code = :erased' : ''}${referral.rejection && !referral.rejection.rule ? ', rejection.reason = :erased' : ''}`,
             asReferee ? 'REMOVE refereeEmailHash, ipHash, agentHash' : '',
           ].join(' ').trim(),
-          ExpressionAttributeValues: { ':at': erasedAt, ...(asAdvocate ? { ':erased': ERASED } : {}) },
+          ExpressionAttributeValues: { ':at': erasedAt, ...(asAdvocate || (referral.rejection && !referral.rejection.rule) ? { ':erased': ERASED } : {}) },
         }),
       );
       for (const entry of await this.history(referral.referralId)) {
@@ -516,9 +538,9 @@ export class ReferralsRepository implements ReferralStore {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk: referralPk(referral.referralId), sk: historySk(entry.seq) },
-            UpdateExpression: `SET #data = :none REMOVE ${OUTBOX_ATTRIBUTE}`,
+            UpdateExpression: `SET #data = :none${entry.event === 'ReferralRejected' && !entry.rule ? ', reason = :erased' : ''} REMOVE ${OUTBOX_ATTRIBUTE}`,
             ExpressionAttributeNames: { '#data': 'data' },
-            ExpressionAttributeValues: { ':none': {} },
+            ExpressionAttributeValues: { ':none': {}, ...(entry.event === 'ReferralRejected' && !entry.rule ? { ':erased': ERASED } : {}) },
           }),
         );
       }

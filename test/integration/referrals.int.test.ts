@@ -573,10 +573,9 @@ describe('erasing a customer', () => {
     await expectTableConsistent();
   });
 
-  // KNOWN BUG (reported, not fixed here): eraseCustomer finds an advocate's codes only through their referrals and
-  // their active code, so a rotated (or blocked) code that no referral used survives erasure with its customerId.
-  // `it.failing` keeps the suite green while the bug stands; it turns red once fixed — then make it a plain `it`.
-  it.failing('of an advocate deletes the codes they no longer use (a rotated code spells their name too)', async () => {
+  // Found by this suite: erasure once found an advocate's codes only through their referrals and active code, so a
+  // rotated (or blocked) code no referral used survived with its customerId. The advocate now lists every code it had.
+  it('of an advocate deletes the codes they no longer use (a rotated code spells their name too)', async () => {
     const t = '2031-08-02T10:00:00.000Z';
     const advocate = await newAdvocate('Sara', t);
     const rotated = await rotateCode(container(), { code: advocate.code, by: 'marketer:test' }, plus(t, 10));
@@ -587,10 +586,9 @@ describe('erasing a customer', () => {
     expect(await repo.getCode(advocate.code)).toBeUndefined();
   });
 
-  // KNOWN BUG (reported, not fixed here): eraseCustomer (and exportCustomer) find a referee's referral only through
-  // their REFEREE claim, so a referral rejected at attribution whose claim a later one replaced keeps the referee's
-  // email, IP and agent hashes and its events. `it.failing` as above.
-  it.failing('of a referee erases every referral that named them, also one whose claim a later attribution replaced', async () => {
+  // Found by this suite: erasure (and export) once followed only the referee's current claim, so a referral rejected at
+  // attribution whose claim a later one replaced kept the referee's hashes and events. The claim now lists what it replaced.
+  it('of a referee erases every referral that named them, also one whose claim a later attribution replaced', async () => {
     const t = '2031-08-03T10:00:00.000Z';
     const [self, honest] = await Promise.all([newAdvocate('Tina', t, 'tina@example.com'), newAdvocate('Ulla', t)]);
     const friend = uniqueId('friend');

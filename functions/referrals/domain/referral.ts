@@ -242,7 +242,8 @@ export function firstPurchase(change: ReferralChange, facts: FirstPurchaseFacts,
   if (referral.status !== 'attributed') throw new Error(`a ${referral.status} referral has had its first purchase`);
   const holdUntil = addDays(now, program.holdDays);
   const order = facts.order;
-  const patch: Partial<Referral> = { order, holdUntil, heldPoints: verdict.kind === 'reject' ? 0 : heldPoints(program), ...(verdict.kind === 'reject' ? {} : { promisedReward: program.advocateReward }), ...(facts.refereeEmailHash && !referral.refereeEmailHash ? { refereeEmailHash: facts.refereeEmailHash } : {}) };
+  // The version that judged the first purchase is the one the referral records (its terms from here on).
+  const patch: Partial<Referral> = { order, holdUntil, programVersion: program.version, heldPoints: verdict.kind === 'reject' ? 0 : heldPoints(program), ...(verdict.kind === 'reject' ? {} : { promisedReward: program.advocateReward }), ...(facts.refereeEmailHash && !referral.refereeEmailHash ? { refereeEmailHash: facts.refereeEmailHash } : {}) };
   if (verdict.kind === 'reject') {
     return reject(change, { reason: verdict.reason, rule: verdict.rule, detail: verdict.detail, by }, now, patch);
   }

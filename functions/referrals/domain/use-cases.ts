@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RETRY, retryOnConflict, type RetryPolicy } from '../../../shared/domain/optimistic';
 import type { Page } from '../../../shared/domain/pagination';
 import { sweepDue } from '../../../shared/schedules/sweep';
-import { drawCode, normalizeCode, normalizeEmail, prefixFrom, saltedHash, suffixLength } from './codes';
+import { drawCode, MAX_SUFFIX, normalizeCode, normalizeEmail, prefixFrom, saltedHash, suffixLength } from './codes';
 import { minimumOrderMinor, programOpen, type ReferralProgram, type ReferralProgramInput } from './program';
 import {
   addDays,
@@ -139,13 +139,15 @@ export async function rotateCode(store: Store, input: { code: string; by: string
   if (!current) return { kind: 'not-found' };
   if (current.status !== 'active') return { kind: 'not-active', status: current.status };
   const prefix = spelled.slice(0, spelled.indexOf('-'));
+  // Never shorter than the code it replaces (a shared prefix needs its longer suffix to stay collision-safe).
+  const currentSuffix = spelled.length - prefix.length - 1;
   for (let attempt = 0; attempt < 12; attempt++) {
     const advocate = await store.getAdvocate(current.customerId);
     if (!advocate) return { kind: 'not-found' };
     if (advocate.banned) return { kind: 'banned' };
     const fresh = await store.getCode(spelled);
     if (fresh?.status !== 'active') return { kind: 'not-active', status: fresh?.status ?? 'blocked' };
-    const code: CodeRecord = { code: drawCode(prefix, suffixLength(true, attempt + 2)), customerId: advocate.customerId, status: 'active', createdAt: now };
+    const code: CodeRecord = { code: drawCode(prefix, Math.min(MAX_SUFFIX, currentSuffix + Math.floor(attempt / 2))), customerId: advocate.customerId, status: 'active', createdAt: now };
     const next: Advocate = { ...advocate, version: advocate.version + 1, activeCode: code.code };
     const previous: CodeRecord = { ...fresh, status: 'rotated', changedAt: now, changedBy: input.by };
     const outcome = await store.createCode(next, code, previous, advocate.version);
