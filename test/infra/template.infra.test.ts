@@ -30,6 +30,13 @@ const assembly = app.synth();
 const statefulTemplate = Template.fromStack(stateful);
 const statelessTemplate = Template.fromStack(stateless);
 
+/**
+ * The other stages and shapes below check template properties only: they skip asset bundling (CDK's
+ * `aws:cdk:bundling-stacks`, as `cdk synth --exclusively` does), which would esbuild every function again per app —
+ * the 'test' app above bundles all of them, and test/infra/bundles.infra.test.ts measures the bundles.
+ */
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
+
 const resourcesOf = (template: Template, type: string) => Object.values(template.findResources(type)) as { Properties: Record<string, unknown> }[];
 
 describe('synthesized template ↔ topology', () => {
@@ -233,7 +240,7 @@ describe('synthesized template ↔ topology', () => {
 
 describe('production stage', () => {
   it('retains and protects data', () => {
-    const prod = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-prod-')), context: { stage: 'prod' } });
+    const prod = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-prod-')), context: { stage: 'prod', ...NO_BUNDLING } });
     const template = Template.fromStack(prod.stateful);
     for (const [, table] of Object.entries(template.findResources('AWS::DynamoDB::GlobalTable'))) {
       expect((table as { DeletionPolicy: string }).DeletionPolicy).toBe('Retain');
@@ -244,7 +251,7 @@ describe('production stage', () => {
   it('uses an external OIDC issuer instead of the user pool when configured', () => {
     const external = buildApp({
       outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-oidc-')),
-      context: { stage: 'ext', jwtIssuer: 'https://id.example.com', jwtAudience: 'loyalty' },
+      context: { stage: 'ext', jwtIssuer: 'https://id.example.com', jwtAudience: 'loyalty', ...NO_BUNDLING },
     });
     Template.fromStack(external.stateful).resourceCountIs('AWS::Cognito::UserPool', 0);
     expect(JSON.stringify(Template.fromStack(external.stateless).toJSON())).toContain('https://id.example.com/.well-known/jwks.json');
@@ -254,11 +261,11 @@ describe('production stage', () => {
 describe('CORS', () => {
   it('is configured on the HTTP API only when origins are given', () => {
     expect(JSON.stringify(statelessTemplate.findResources('AWS::ApiGatewayV2::Api'))).not.toContain('CorsConfiguration');
-    const withCors = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-')), context: { stage: 'cors', corsOrigins: 'https://shop.example.com' } });
+    const withCors = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-')), context: { stage: 'cors', corsOrigins: 'https://shop.example.com', ...NO_BUNDLING } });
     Template.fromStack(withCors.stateless).hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: { AllowOrigins: ['https://shop.example.com'], AllowHeaders: Match.arrayWith(['x-api-key', 'idempotency-key']), MaxAge: 600 },
     });
-    expect(() => buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-bad-')), context: { stage: 'corsbad', corsOrigins: 'not a url' } })).toThrow(/CORS origin/);
+    expect(() => buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-bad-')), context: { stage: 'corsbad', corsOrigins: 'not a url', ...NO_BUNDLING } })).toThrow(/CORS origin/);
   });
 });
 
@@ -270,7 +277,7 @@ describe('topology shapes the CDK app', () => {
       schedules: [{ name: 'nightly-check', function: 'trackCustomerActivity', expression: 'cron(0 3 * * ? *)', description: 'test schedule' }],
       subscriptions: [...topology.subscriptions],
     } as unknown as AppTopology;
-    const built = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-ext-')), context: { stage: 'shape' }, topology: extended });
+    const built = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-ext-')), context: { stage: 'shape', ...NO_BUNDLING }, topology: extended });
     const template = Template.fromStack(built.stateless);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {

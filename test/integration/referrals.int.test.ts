@@ -605,3 +605,33 @@ describe('erasing a customer', () => {
     }
   });
 });
+
+describe('the attribution window', () => {
+  // In its own year (2035): the settle run here finds every referral due by then, so it runs last.
+  it('expires a signup whose friend buys too late or never, and then lets another code attribute the friend', async () => {
+    const t = '2035-01-10T10:00:00.000Z';
+    const [first, second] = await Promise.all([newAdvocate('Vera', t), newAdvocate('Walt', t)]);
+    const late = uniqueId('late');
+    const never = uniqueId('never');
+    for (const friend of [late, never]) expect((await attributeSignup(container(), facts, { code: first.code, refereeCustomerId: friend, by: 'storefront:shop' }, t)).kind).toBe('created');
+
+    // A first purchase after the window: the referral expires instead of qualifying.
+    const purchase = await buy(late, { occurredAt: days(t, 31) });
+    expect(await onPurchase(container(), facts, purchase, days(t, 31))).toBe('expired');
+    expect(await onlyReferralOf(late)).toMatchObject({ status: 'expired' });
+
+    // No purchase at all: the settle schedule expires it once its window has passed, and only then.
+    await settleDueReferrals(container(), facts, days(t, 29));
+    expect(await onlyReferralOf(never)).toMatchObject({ status: 'attributed' });
+    const settled = await settleDueReferrals(container(), facts, days(t, 31));
+    expect(settled.changed).toBeGreaterThanOrEqual(1);
+    expect(await onlyReferralOf(never)).toMatchObject({ status: 'expired' });
+    expect(await events((await onlyReferralOf(never)).referralId)).toEqual(['ReferralAttributed', 'ReferralExpired']);
+
+    // An expired attribution no longer holds the friend: another advocate's code may attribute them now.
+    const again = await attributeSignup(container(), facts, { code: second.code, refereeCustomerId: never, by: 'storefront:shop' }, days(t, 32));
+    expect(again).toMatchObject({ kind: 'created', referral: { advocateCustomerId: second.customerId, status: 'attributed' } });
+    expect((await referralsNaming(never)).map((referral) => referral.status).sort()).toEqual(['attributed', 'expired']);
+    await expectTableConsistent();
+  });
+});

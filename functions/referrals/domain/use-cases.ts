@@ -203,7 +203,7 @@ export async function attributeSignup(store: Store, purchases: PurchaseFacts, re
   return retrying(`attribution of a referee`, async () => {
     const claim = await store.refereeClaim(request.refereeCustomerId);
     const claimed = claim ? await store.getReferral(claim) : undefined;
-    if (claimed && !rejectedAtAttribution(claimed)) {
+    if (claimed && !releasesReferee(claimed)) {
       return claimed.code === code.code ? ({ kind: 'existing', referral: claimed } as const) : ({ kind: 'already-referred' } as const);
     }
     if (code.status !== 'active') return { kind: 'inactive-code', status: code.status } as const;
@@ -246,9 +246,12 @@ export async function attributeSignup(store: Store, purchases: PurchaseFacts, re
   });
 }
 
-/** A referral rejected before any purchase does not hold its referee: the first VALID attribution wins. */
-function rejectedAtAttribution(referral: Referral): boolean {
-  return referral.status === 'rejected' && referral.order === undefined;
+/**
+ * Whether a referral lets its referee go: one rejected before any purchase was never valid (the first VALID attribution
+ * wins), and one whose window passed unused no longer qualifies — a later attribution may take the referee.
+ */
+function releasesReferee(referral: Referral): boolean {
+  return (referral.status === 'rejected' && referral.order === undefined) || referral.status === 'expired';
 }
 
 // ---- purchases and refunds (event consumers)
@@ -278,7 +281,7 @@ export async function onPurchase(store: Store, purchases: PurchaseFacts, purchas
   return retrying(`referral judgement of order ${purchase.orderId}`, async () => {
     const claim = await store.refereeClaim(purchase.customerId);
     const claimed = claim ? await store.getReferral(claim) : undefined;
-    if (claimed && !rejectedAtAttribution(claimed)) return judgeClaimed(store, purchases, claimed, purchase, emailHash, now);
+    if (claimed && !releasesReferee(claimed)) return judgeClaimed(store, purchases, claimed, purchase, emailHash, now);
     if (purchase.referralCode === undefined) return 'not-referred';
     const spelled = normalizeCode(purchase.referralCode);
     const code = spelled ? await store.getCode(spelled) : undefined;
