@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { buildBundles } from '../lambda-bundles';
+import { buildBundles, cachedBundles } from '../lambda-bundles';
 import { errorFields, runtimeLog } from './log';
 
 /** The messages between the host and a function's worker (infra/local/lambda-worker.mjs). */
@@ -179,7 +179,7 @@ export class LambdaHost {
   async buildAll(): Promise<void> {
     const missing = [...this.functions.values()].filter((fn) => !existsSync(resolve(this.root, fn.entry)));
     if (missing.length > 0) throw new Error(`Function modules not found: ${missing.map((fn) => `${fn.name} (${fn.entry})`).join(', ')}`);
-    this.bundles = await buildBundles(this.root, this.bundleDir, [...this.functions.values()]);
+    this.bundles = await cachedBundles(this.root, join(this.root, 'node_modules', '.cache', 'loyalty-local-bundles'), [...this.functions.values()]);
   }
 
   /**
