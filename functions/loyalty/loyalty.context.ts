@@ -1,7 +1,5 @@
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { loadConfig, nonEmpty } from '../../shared/config';
-import { Problems } from '../../shared/http/problem';
-import type { Principal } from '../../shared/http/principal';
 import { LoyaltyRepository } from './loyalty.repository';
 
 export const SERVICE = 'loyalty';
@@ -15,16 +13,4 @@ export function loyaltyRepository(): LoyaltyRepository {
   return repository;
 }
 
-/** Who did it, for the audit trail of marketer and customer actions. */
-export function actorOf(principal: Principal): string {
-  switch (principal.kind) {
-    case 'marketer':
-      return principal.marketerId.startsWith('marketer:') ? principal.marketerId : `marketer:${principal.marketerId}`;
-    case 'customer':
-      return `customer:${principal.customerId}`;
-    case 'storefront':
-      return `storefront:${principal.storeId}`;
-    default:
-      throw Problems.unauthorized();
-  }
-}
+export { actorOf } from '../../shared/http/actor';

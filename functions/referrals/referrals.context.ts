@@ -1,8 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { loadConfig, nonEmpty } from '../../shared/config';
-import { Problems } from '../../shared/http/problem';
-import type { Principal } from '../../shared/http/principal';
 import type { Referral } from './domain/referral';
 import type { CodeView } from './domain/use-cases';
 import { ReferralsRepository } from './referrals.repository';
@@ -19,19 +17,7 @@ export function referralsRepository(): ReferralsRepository {
   return repository;
 }
 
-/** Who did it, for the history of marketer and storefront actions. */
-export function actorOf(principal: Principal): string {
-  switch (principal.kind) {
-    case 'marketer':
-      return principal.marketerId.startsWith('marketer:') ? principal.marketerId : `marketer:${principal.marketerId}`;
-    case 'customer':
-      return `customer:${principal.customerId}`;
-    case 'storefront':
-      return `storefront:${principal.storeId}`;
-    default:
-      throw Problems.unauthorized();
-  }
-}
+export { actorOf } from '../../shared/http/actor';
 
 /**
  * The API's own origin as the caller reached it (API Gateway's domain, a custom domain, or the local runtime), so a
