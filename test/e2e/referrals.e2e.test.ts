@@ -151,6 +151,37 @@ describe('referrals on the local runtime', () => {
     marketer = (await runtime.cli('token', '--marketer', 'ana')).trim();
   });
 
+  it('lets a marketer rotate and block codes: neither the old nor the blocked code attributes again', async () => {
+    const yara = await api(runtime.url, 'POST', '/v1/customers/yara/referral-code', { body: { name: 'Yara' }, headers: store() });
+    const original = yara.body.code as string;
+    const rotated = await api(runtime.url, 'POST', `/v1/referral-codes/${original}/rotate`, { headers: asMarketer() });
+    expect(rotated.body).toMatchObject({ previousCode: original, status: 'active', customerId: 'yara' });
+    const current = rotated.body.code as string;
+    expect(current).toMatch(/^YARA-[2-9A-HJKMNP-Z]{4}$/);
+    expect(current).not.toBe(original);
+    expect((await api(runtime.url, 'POST', `/v1/referral-codes/${original}/rotate`, { headers: asMarketer() })).status).toBe(409);
+    expect((await fetch(`${runtime.url}/r/${original}`, { redirect: 'manual' })).headers.get('location')).toBe('https://shop.example.com/');
+
+    const blocked = await api(runtime.url, 'POST', `/v1/referral-codes/${current}/block`, { body: { reason: 'posted on a coupon site' }, headers: asMarketer() });
+    expect(blocked.body).toMatchObject({ code: current, status: 'blocked', reason: 'posted on a coupon site', changedBy: 'marketer:ana' });
+    expect((await api(runtime.url, 'POST', `/v1/referral-codes/${current}/block`, { body: { reason: 'again' }, headers: asMarketer() })).status).toBe(409);
+    expect((await api(runtime.url, 'POST', '/v1/referral-codes/NOPE-2222/block', { body: { reason: 'x' }, headers: asMarketer() })).status).toBe(404);
+
+    // Purchases with the rotated and the blocked code are recorded as usual and attribute nobody.
+    await purchase('ref-yara-old', 'yara-friend-1', '30.00', { referralCode: original });
+    await purchase('ref-yara-blocked', 'yara-friend-2', '30.00', { referralCode: current });
+    await eventually(async () => {
+      const deliveries = (await journal('PurchaseRecorded')).filter((item) => ['ref-yara-old', 'ref-yara-blocked'].includes(item.event.detail.data.orderId));
+      return deliveries.length === 2 && deliveries.every((item) => item.deliveries.some((delivery) => delivery.function === 'referralPurchaseEvents' && delivery.status === 'delivered')) ? true : undefined;
+    }, 10_000);
+    const listed = await api(runtime.url, 'GET', '/v1/referrals?advocateCustomerId=yara', { headers: asMarketer() });
+    expect(listed.body.items).toEqual([]);
+    // A blocked code is the code's end, not the advocate's: they may get a new one.
+    const fresh = await api(runtime.url, 'POST', '/v1/customers/yara/referral-code', { body: {}, headers: store() });
+    expect(fresh.status).toBe(201);
+    expect([original, current]).not.toContain(fresh.body.code);
+  });
+
   it('lets a marketer ban an advocate: their open referrals are rejected and they get no new code', async () => {
     const zed = await api(runtime.url, 'POST', '/v1/customers/zed/referral-code', { body: {}, headers: store() });
     expect(zed.body.code).toMatch(/^FRIEND-[2-9A-HJKMNP-Z]{6}$/);
