@@ -1,5 +1,6 @@
 import { CustomerErased, CustomerErasedV1 } from './customer-erased';
 import { CustomerErasureRequested } from './customer-erasure-requested';
+import { DetractorAlert, DetractorIdentified, PromoterIdentified, SurveyAnswered, SurveyRequested } from './feedback';
 import { PointsAdjusted } from './points-adjusted';
 import { PointsEarned } from './points-earned';
 import { PointsExpired } from './points-expired';
@@ -17,6 +18,11 @@ export {
   CustomerErased,
   CustomerErasedV1,
   CustomerErasureRequested,
+  DetractorAlert,
+  DetractorIdentified,
+  PromoterIdentified,
+  SurveyAnswered,
+  SurveyRequested,
   PointsAdjusted,
   PointsEarned,
   PointsExpired,

@@ -1,4 +1,5 @@
 import { customersService } from '../functions/customers/service';
+import { feedbackService } from '../functions/feedback/service';
 import { identityService } from '../functions/identity/service';
 import { loyaltyService } from '../functions/loyalty/service';
 import { metaService } from '../functions/meta/service';
@@ -22,6 +23,7 @@ export const topology = composeTopology([
   customersService,
   loyaltyService,
   referralsService,
+  feedbackService,
   webhooksService,
   privacyService,
   metaService,

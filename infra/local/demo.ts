@@ -3,6 +3,8 @@ import { issueApiKey } from '../../functions/identity/domain/api-keys';
 import { IdentityRepository } from '../../functions/identity/identity.repository';
 import { DEMO_PROGRAM } from '../../functions/loyalty/domain/program';
 import { LoyaltyRepository } from '../../functions/loyalty/loyalty.repository';
+import { demoFeedbackSettings } from '../../functions/feedback/domain/settings';
+import { FeedbackRepository } from '../../functions/feedback/feedback.repository';
 import { DEMO_REFERRAL_PROGRAM } from '../../functions/referrals/domain/program';
 import { ReferralsRepository } from '../../functions/referrals/referrals.repository';
 import { physicalTableName } from '../topology';
@@ -25,8 +27,13 @@ export async function createDemoStore(issuer: LocalIssuer, now: () => Date): Pro
   return { storeId: 'demo-store', keyId: issued.keyId, apiKey: issued.key, customerId: 'demo-customer', customerToken: token.token };
 }
 
-/** The demo loyalty and referral programs, unless a program exists already (a merchant's own stays). */
-export async function seedDemoProgram(now: () => Date): Promise<void> {
+const DEMO_SETTINGS_BY = 'local-runtime (demo settings)';
+
+/**
+ * The demo loyalty and referral programs and feedback settings, unless they exist already (a merchant's own stay).
+ * The demo feedback settings point response links at this runtime, and follow it when it starts on another port.
+ */
+export async function seedDemoProgram(now: () => Date, apiUrl: string): Promise<void> {
   const loyalty = new LoyaltyRepository(dynamoDocumentClient(), physicalTableName('local', 'loyalty'));
   if (!(await loyalty.getProgram())) {
     await loyalty.saveProgram({ ...DEMO_PROGRAM, version: 1, updatedAt: now().toISOString(), updatedBy: 'local-runtime (demo program)' }, 0);
@@ -34,5 +41,10 @@ export async function seedDemoProgram(now: () => Date): Promise<void> {
   const referrals = new ReferralsRepository(dynamoDocumentClient(), physicalTableName('local', 'referrals'));
   if (!(await referrals.getProgram())) {
     await referrals.saveProgram({ ...DEMO_REFERRAL_PROGRAM, version: 1, updatedAt: now().toISOString(), updatedBy: 'local-runtime (demo program)' }, 0);
+  }
+  const feedback = new FeedbackRepository(dynamoDocumentClient(), physicalTableName('local', 'feedback'));
+  const settings = await feedback.getSettings();
+  if (!settings || (settings.updatedBy === DEMO_SETTINGS_BY && settings.responseBaseUrl !== apiUrl)) {
+    await feedback.saveSettings({ ...demoFeedbackSettings(apiUrl), version: (settings?.version ?? 0) + 1, updatedAt: now().toISOString(), updatedBy: DEMO_SETTINGS_BY }, settings?.version ?? 0);
   }
 }

@@ -262,7 +262,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
 
     let demo: RunningRuntime['demo'];
     if (options.seedDemo) {
-      await seedDemoProgram(clockNow);
+      await seedDemoProgram(clockNow, url);
       demo = await seedDemo(options.dataDir, issuer, clockNow);
     }
 

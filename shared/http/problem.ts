@@ -72,6 +72,7 @@ export const Problems = {
     ),
   unprocessable: (slug: string, detail: string, extra: Partial<ProblemDetails> = {}) =>
     problem(422, slug, 'Unprocessable request', detail, extra),
+  gone: (slug: string, detail: string) => problem(410, slug, 'Gone', detail),
   unavailable: (slug: string, detail: string) => problem(503, slug, 'Service unavailable', detail),
   internal: () =>
     problem(500, 'internal-error', 'Internal error', 'Something went wrong on our side; the request changed nothing and can be retried'),

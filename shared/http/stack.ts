@@ -99,6 +99,11 @@ function checkResponse(route: RouteContract, result: HttpResult): void {
 }
 
 export function jsonResponse(result: HttpResult): APIGatewayProxyStructuredResultV2 {
+  // A page (text/html, with its own content type set by the handler) goes out as the text it is.
+  const contentType = result.headers?.['content-type'];
+  if (typeof result.body === 'string' && contentType !== undefined && !contentType.startsWith('application/json')) {
+    return { statusCode: result.status, headers: { ...SECURITY_HEADERS, ...result.headers }, body: result.body };
+  }
   return {
     statusCode: result.status,
     headers: {

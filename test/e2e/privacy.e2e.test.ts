@@ -78,7 +78,7 @@ describe('erasure', () => {
       return services.length === ERASING_SERVICES.length ? services : undefined;
     }, 20_000);
     expect(confirmations).toEqual(ERASING_SERVICES);
-    expect(ERASING_SERVICES).toEqual(['customers', 'loyalty', 'purchases', 'referrals']);
+    expect(ERASING_SERVICES).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals']);
     expect(await tablesContaining(emailOf('gdpr-erase'))).toEqual([]);
     expect(await tablesContaining(emailOf('gdpr-export'))).not.toEqual([]);
     const purchase = await api(runtime.url, 'GET', '/v1/purchases/gdpr-erase-o1', { headers: { 'x-api-key': key } });

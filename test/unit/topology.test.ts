@@ -51,16 +51,17 @@ describe('topology', () => {
       identity: 'identity',
       purchases: 'purchases',
       customers: 'customers',
+      feedback: 'feedback',
       loyalty: 'loyalty',
       referrals: 'referrals',
       webhooks: 'webhooks',
     });
-    expect(topology.streams.map((stream) => stream.table).sort()).toEqual(['customers', 'loyalty', 'purchases', 'referrals']);
+    expect(topology.streams.map((stream) => stream.table).sort()).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals']);
     for (const stream of topology.streams) expect(stream.function).toBe(topology.outboxRelayFunction);
   });
 
   it('reaches every service with personal data for export and erasure through its own functions', () => {
-    expect(topology.privacy.map((duty) => duty.service).sort()).toEqual(['customers', 'loyalty', 'purchases', 'referrals']);
+    expect(topology.privacy.map((duty) => duty.service).sort()).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals']);
     const exporter = topology.functions[topology.privacyExportFunction];
     expect(exporter?.invokes.slice().sort()).toEqual(topology.privacy.map((duty) => duty.export).sort());
     // The export function binds no table: it asks the services.

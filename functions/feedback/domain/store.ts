@@ -1,0 +1,40 @@
+import type { Page } from '../../../shared/domain/pagination';
+import type { FeedbackSettings } from './settings';
+import type { Category, ContactBudget, DayCounts, SurveyKind, SurveyRequest } from './survey';
+
+/**
+ * What the feedback use cases need from storage, in the domain's words: a request changes together with the contact
+ * budget it spends or frees, the events it announces and the day's counters — one transaction, conditioned on what
+ * was read.
+ */
+export type FeedbackEventName = 'SurveyRequested' | 'SurveyAnswered' | 'PromoterIdentified' | 'DetractorIdentified' | 'DetractorAlert';
+
+export interface Announcement {
+  readonly event: FeedbackEventName;
+  readonly data: Record<string, unknown>;
+  readonly at: string;
+}
+
+export interface RequestChange {
+  /** The request after the change; `expectedVersion` 0 means it must be new. */
+  readonly request: SurveyRequest;
+  readonly expectedVersion: number;
+  /** The budget after the change, conditioned on the version read (0: new). */
+  readonly budget?: { readonly next: ContactBudget; readonly expectedVersion: number };
+  readonly announce: readonly Announcement[];
+  /** Counters to add to a day's metrics. */
+  readonly count?: { readonly kind: SurveyKind; readonly day: string; readonly requested?: number; readonly answered?: Category };
+}
+
+export interface FeedbackStore {
+  getSettings(): Promise<FeedbackSettings | undefined>;
+  getSettingsCached(ttlMs?: number): Promise<FeedbackSettings | undefined>;
+  saveSettings(settings: FeedbackSettings, previousVersion: number): Promise<'saved' | 'conflict'>;
+  tokenKey(): Promise<string>;
+  getBudget(customerId: string): Promise<ContactBudget | undefined>;
+  getRequest(requestId: string): Promise<SurveyRequest | undefined>;
+  commit(change: RequestChange): Promise<'committed' | 'conflict' | 'exists'>;
+  dueRequests(shard: number, now: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: { requestId: string }[]; cursor?: Record<string, unknown> }>;
+  metricsDays(kind: SurveyKind, from: string, to: string): Promise<DayCounts[]>;
+  customerRequests(customerId: string, limit: number, cursor?: string): Promise<Page<SurveyRequest>>;
+}

@@ -1,0 +1,299 @@
+import { RETRY, retryOnConflict, type RetryPolicy } from '../../../shared/domain/optimistic';
+import { sweepDue } from '../../../shared/schedules/sweep';
+import type { FeedbackSettings, FeedbackSettingsInput } from './settings';
+import type { Announcement, FeedbackStore } from './store';
+import {
+  addDays,
+  budgetAllows,
+  classify,
+  isExpired,
+  newRequestId,
+  parseToken,
+  scoreRange,
+  summarize,
+  tokenFor,
+  tokenMatches,
+  triggeredRequestId,
+  netPromoterScore,
+  type Category,
+  type ContactBudget,
+  type SurveyKind,
+  type SurveyRequest,
+  type Trigger,
+} from './survey';
+
+/**
+ * The feedback use cases. Every ask goes through the customer's contact budget (one per `throttleDays`, whatever
+ * asks): a trigger that finds it spent, or another ask already waiting, is dropped with its reason — never queued.
+ * Each change commits in one transaction conditioned on what was read, so redelivered triggers and double-clicked
+ * answers change nothing twice.
+ */
+type Store = FeedbackStore;
+const RETRIES: RetryPolicy = { maxAttempts: 20, baseDelayMs: 5, maxDelayMs: 200 };
+const retrying = <T>(what: string, attempt: () => Promise<T | typeof RETRY>) => retryOnConflict(what, RETRIES, attempt);
+export const DUE_SHARDS = 4;
+
+export type SettingsSave = { kind: 'saved'; settings: FeedbackSettings } | { kind: 'conflict' };
+
+export async function saveFeedbackSettings(store: Store, input: FeedbackSettingsInput, by: string, now: string): Promise<SettingsSave> {
+  const current = await store.getSettings();
+  const settings: FeedbackSettings = { ...input, version: (current?.version ?? 0) + 1, updatedAt: now, updatedBy: by };
+  return (await store.saveSettings(settings, current?.version ?? 0)) === 'saved' ? { kind: 'saved', settings } : { kind: 'conflict' };
+}
+
+// ---- asking
+
+export interface Ask {
+  readonly requestId: string;
+  readonly customerId: string;
+  readonly kind: SurveyKind;
+  readonly trigger: Trigger;
+  readonly dueAt: string;
+  readonly email?: string;
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+export type AskResult =
+  | { kind: 'requested' | 'scheduled'; request: SurveyRequest; link: string }
+  | { kind: 'throttled'; reason: string }
+  | { kind: 'exists'; request: SurveyRequest }
+  | { kind: 'not-configured' };
+
+/** An ask: sent at once when due now, otherwise scheduled (and holding the budget's one waiting slot). */
+export async function ask(store: Store, request: Ask, now: string): Promise<AskResult> {
+  const settings = await store.getSettings();
+  if (!settings) return { kind: 'not-configured' };
+  const key = await store.tokenKey();
+  return retrying(`survey ask ${request.requestId}`, async () => {
+    const existing = await store.getRequest(request.requestId);
+    if (existing) return { kind: 'exists', request: existing } as const;
+    const budget = await store.getBudget(request.customerId);
+    const dueNow = Date.parse(request.dueAt) <= Date.parse(now);
+    if (budget?.scheduledRequestId) {
+      const waiting = await store.getRequest(budget.scheduledRequestId);
+      if (waiting?.status === 'scheduled') return { kind: 'throttled', reason: `another survey (${waiting.requestId}) is scheduled for ${waiting.dueAt}; the contact budget allows one ask at a time` } as const;
+    }
+    const allowed = budgetAllows(budget, settings.throttleDays, dueNow ? now : request.dueAt);
+    if (!allowed.allowed) return { kind: 'throttled', reason: allowed.reason } as const;
+    const base: SurveyRequest = {
+      requestId: request.requestId,
+      customerId: request.customerId,
+      kind: request.kind,
+      trigger: request.trigger,
+      status: 'scheduled',
+      createdAt: now,
+      dueAt: dueNow ? now : request.dueAt,
+      ...(request.email ? { email: request.email } : {}),
+      ...(request.properties ? { properties: request.properties } : {}),
+      version: 0,
+    };
+    const { token, tokenHash } = tokenFor(request.requestId, key);
+    const link = linkOf(settings, token);
+    const current: ContactBudget = budget ?? { customerId: request.customerId, version: 0 };
+    if (!dueNow) {
+      const scheduled = { ...base, tokenHash, version: 1 };
+      const outcome = await store.commit({ request: scheduled, expectedVersion: 0, budget: { next: { ...current, scheduledRequestId: request.requestId, version: current.version + 1 }, expectedVersion: current.version }, announce: [] });
+      if (outcome === 'exists') return RETRY;
+      return outcome === 'committed' ? ({ kind: 'scheduled', request: scheduled, link } as const) : RETRY;
+    }
+    const sent = send(base, current, settings, key, now);
+    const outcome = await store.commit({ ...sent.change, expectedVersion: 0 });
+    return outcome === 'committed' ? ({ kind: 'requested', request: sent.change.request, link: sent.link } as const) : RETRY;
+  });
+}
+
+function linkOf(settings: FeedbackSettings, token: string): string {
+  return `${settings.responseBaseUrl.replace(/\/+$/, '')}/s/${encodeURIComponent(token)}`;
+}
+
+/** The request goes out: its link announced, the budget spent, the day's `requested` counted. */
+function send(request: SurveyRequest, budget: ContactBudget, settings: FeedbackSettings, key: string, now: string) {
+  const { token, tokenHash } = tokenFor(request.requestId, key);
+  const link = linkOf(settings, token);
+  const expiresAt = addDays(now, settings.expiryDays);
+  const next: SurveyRequest = { ...request, status: 'requested', requestedAt: now, expiresAt, tokenHash, version: request.version + 1 };
+  const announce: Announcement[] = [
+    {
+      event: 'SurveyRequested',
+      at: now,
+      data: {
+        requestId: request.requestId,
+        customerId: request.customerId,
+        kind: request.kind,
+        trigger: request.trigger,
+        link,
+        expiresAt,
+        ...(request.email ? { email: request.email } : {}),
+        ...(request.properties ? { properties: request.properties } : {}),
+      },
+    },
+  ];
+  const { scheduledRequestId: _scheduled, ...rest } = budget;
+  const freed = budget.scheduledRequestId === request.requestId || budget.scheduledRequestId === undefined ? rest : budget;
+  return {
+    link,
+    change: {
+      request: next,
+      budget: { next: { ...freed, lastContactAt: now, lastRequestId: request.requestId, version: budget.version + 1 }, expectedVersion: budget.version },
+      announce,
+      count: { kind: request.kind, day: now.slice(0, 10), requested: 1 },
+    },
+  };
+}
+
+export interface PurchaseTrigger {
+  readonly storeId: string;
+  readonly orderId: string;
+  readonly customerId: string;
+  readonly email?: string;
+  readonly occurredAt: string;
+}
+
+/** PurchaseRecorded: an NPS survey `afterPurchase.days` after the purchase (one request per order, however often delivered). */
+export async function askAfterPurchase(store: Store, purchase: PurchaseTrigger, now: string): Promise<AskResult | { kind: 'off' }> {
+  const settings = await store.getSettingsCached();
+  if (!settings?.triggers.afterPurchase.enabled) return { kind: 'off' };
+  return ask(
+    store,
+    {
+      requestId: triggeredRequestId(`purchase:${purchase.storeId}:${purchase.orderId}`),
+      customerId: purchase.customerId,
+      kind: 'nps',
+      trigger: 'purchase',
+      dueAt: addDays(purchase.occurredAt, settings.triggers.afterPurchase.days),
+      ...(purchase.email ? { email: purchase.email } : {}),
+      properties: { storeId: purchase.storeId, orderId: purchase.orderId },
+    },
+    now,
+  );
+}
+
+/** TierChanged upward: an NPS survey now. */
+export async function askAfterTierUpgrade(store: Store, change: { eventId: string; customerId: string; to: string; direction: 'up' | 'down' }, now: string): Promise<AskResult | { kind: 'off' }> {
+  const settings = await store.getSettingsCached();
+  if (change.direction !== 'up' || !settings?.triggers.tierUpgrade.enabled) return { kind: 'off' };
+  return ask(store, { requestId: triggeredRequestId(`tier:${change.eventId}`), customerId: change.customerId, kind: 'nps', trigger: 'tier_upgrade', dueAt: now, properties: { tier: change.to } }, now);
+}
+
+/** POST /v1/surveys. */
+export function askManually(store: Store, request: { customerId: string; email?: string; kind: SurveyKind; delaySeconds: number; properties?: Record<string, string> }, now: string): Promise<AskResult> {
+  return ask(
+    store,
+    {
+      requestId: newRequestId(),
+      customerId: request.customerId,
+      kind: request.kind,
+      trigger: 'manual',
+      dueAt: new Date(Date.parse(now) + request.delaySeconds * 1000).toISOString(),
+      ...(request.email ? { email: request.email } : {}),
+      ...(request.properties ? { properties: request.properties } : {}),
+    },
+    now,
+  );
+}
+
+// ---- the send schedule
+
+export async function sendDueSurveys(store: Store, now: string, limits: { timeLeftMs?: () => number; budget?: number } = {}) {
+  const settings = await store.getSettings();
+  const key = await store.tokenKey();
+  const swept = await sweepDue({
+    shards: DUE_SHARDS,
+    page: (shard, cursor) => store.dueRequests(shard, now, 100, cursor),
+    orderKey: (item) => item.requestId,
+    handle: async (item) => {
+      if (!settings) return false;
+      return retrying(`sending survey ${item.requestId}`, async () => {
+        const request = await store.getRequest(item.requestId);
+        if (request?.status !== 'scheduled' || Date.parse(request.dueAt) > Date.parse(now)) return false;
+        const budget = (await store.getBudget(request.customerId)) ?? { customerId: request.customerId, version: 0 };
+        const allowed = budgetAllows(budget, settings.throttleDays, now);
+        if (!allowed.allowed) {
+          // Dropped with its reason, and the waiting slot freed: never queued behind the budget.
+          const { scheduledRequestId: _slot, ...rest } = budget;
+          const outcome = await store.commit({
+            request: { ...request, status: 'throttled', throttledReason: allowed.reason, version: request.version + 1 },
+            expectedVersion: request.version,
+            ...(budget.scheduledRequestId === request.requestId ? { budget: { next: { ...rest, version: budget.version + 1 }, expectedVersion: budget.version } } : {}),
+            announce: [],
+          });
+          return outcome === 'committed' ? true : RETRY;
+        }
+        const sent = send(request, budget, settings, key, now);
+        return (await store.commit({ ...sent.change, expectedVersion: request.version })) === 'committed' ? true : RETRY;
+      });
+    },
+    concurrency: 4,
+    ...(limits.timeLeftMs ? { timeLeftMs: limits.timeLeftMs } : {}),
+    ...(limits.budget !== undefined ? { budget: limits.budget } : {}),
+  });
+  return { schedule: 'feedback-send-due', ...swept };
+}
+
+// ---- answering
+
+export type OpenResult = { kind: 'open'; request: SurveyRequest; settings: FeedbackSettings | undefined } | { kind: 'not-found' } | { kind: 'expired' } | { kind: 'answered'; request: SurveyRequest };
+
+/** The request a token opens, if the token is genuine (unknown, forged and not-yet-sent tokens all read as not found). */
+export async function openSurvey(store: Store, token: string, now: string): Promise<OpenResult> {
+  const parsed = parseToken(token);
+  if (!parsed) return { kind: 'not-found' };
+  const request = await store.getRequest(parsed.requestId);
+  if (!request || !tokenMatches(request, parsed.secret) || request.status === 'scheduled' || request.status === 'throttled') return { kind: 'not-found' };
+  if (request.status === 'answered') return { kind: 'answered', request };
+  if (isExpired(request, now)) return { kind: 'expired' };
+  return { kind: 'open', request, settings: await store.getSettingsCached() };
+}
+
+export type AnswerResult =
+  | { kind: 'answered'; request: SurveyRequest; category: Category }
+  | { kind: 'not-found' }
+  | { kind: 'expired' }
+  | { kind: 'already-answered' }
+  | { kind: 'invalid-score'; min: number; max: number };
+
+export async function answerSurvey(store: Store, answer: { token: string; score: number; comment?: string }, now: string): Promise<AnswerResult> {
+  return retrying(`an answer`, async () => {
+    const opened = await openSurvey(store, answer.token, now);
+    if (opened.kind === 'answered') return { kind: 'already-answered' } as const;
+    if (opened.kind !== 'open') return opened;
+    const { request } = opened;
+    const range = scoreRange(request.kind);
+    if (answer.score < range.min || answer.score > range.max) return { kind: 'invalid-score', ...range } as const;
+    const category = classify(request.kind, answer.score);
+    const comment = answer.comment?.trim() ? answer.comment.trim() : undefined;
+    const answered: SurveyRequest = { ...request, status: 'answered', answer: { score: answer.score, category, ...(comment ? { comment } : {}), answeredAt: now }, version: request.version + 1 };
+    const base = { requestId: request.requestId, customerId: request.customerId };
+    const announce: Announcement[] = [{ event: 'SurveyAnswered', at: now, data: { ...base, kind: request.kind, score: answer.score, category, hasComment: comment !== undefined, answeredAt: now } }];
+    if (category === 'promoter') announce.push({ event: 'PromoterIdentified', at: now, data: { ...base, score: answer.score, answeredAt: now } });
+    if (category === 'detractor') {
+      announce.push({ event: 'DetractorIdentified', at: now, data: { ...base, score: answer.score, answeredAt: now } });
+      announce.push({
+        event: 'DetractorAlert',
+        at: now,
+        data: { ...base, score: answer.score, priority: answer.score <= 3 ? 'urgent' : 'high', ...(comment ? { comment } : {}), ...(request.email ? { email: request.email } : {}), answeredAt: now },
+      });
+    }
+    const outcome = await store.commit({ request: answered, expectedVersion: request.version, announce, count: { kind: request.kind, day: now.slice(0, 10), answered: category } });
+    return outcome === 'committed' ? ({ kind: 'answered', request: answered, category } as const) : RETRY;
+  });
+}
+
+// ---- metrics and listings
+
+export async function feedbackMetrics(store: Store, query: { kind: SurveyKind; from: string; to: string }) {
+  const days = await store.metricsDays(query.kind, query.from, query.to);
+  return {
+    kind: query.kind,
+    from: query.from,
+    to: query.to,
+    ...summarize(days),
+    daily: days.map((day) => ({ ...day, nps: netPromoterScore(day.promoters, day.detractors, day.responses) })),
+  };
+}
+
+/** A request as a customer or marketer sees it: an unanswered link past its expiry reads as expired. */
+export function feedbackView(request: SurveyRequest, now: string) {
+  const { tokenHash: _hash, email: _email, properties: _properties, version: _version, customerId: _customer, ...visible } = request;
+  return { ...visible, status: request.status === 'requested' && isExpired(request, now) ? ('expired' as const) : request.status };
+}

@@ -1,0 +1,256 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DetractorAlert, DetractorIdentified, PromoterIdentified, SurveyAnswered, SurveyRequested } from '../../events/feedback';
+import type { EventContract } from '../../events/contract';
+import { queryAll } from '../../shared/aws/query';
+import { conditionalWrite, transactWrite, type LabelledItem } from '../../shared/aws/transactions';
+import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
+import { confirmErasureOnce, ERASED } from '../../shared/events/erasure';
+import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
+import type { FeedbackSettings } from './domain/settings';
+import type { FeedbackEventName, FeedbackStore, RequestChange } from './domain/store';
+import { newTokenKey, type ContactBudget, type DayCounts, type SurveyKind, type SurveyRequest } from './domain/survey';
+import { DUE_SHARDS } from './domain/use-cases';
+import { budgetFromItem, dayFromItem, requestFromItem, settingsFromItem } from './feedback.items';
+
+/**
+ * The feedback table (owned by this service alone):
+ *   SETTINGS / CURRENT and V#<n>        the feedback settings and their versions
+ *   SECRET / TOKEN_KEY                  the key response tokens are derived from (created once; never leaves the table)
+ *   CUSTOMER#<id> / BUDGET              the contact budget: last ask, and the one ask waiting
+ *   REQUEST#<id> / REQUEST              a survey request; gsi1 DUE#<shard> by due time while scheduled (keys only),
+ *                                       gsi2 CUSTOMER#<id> newest first
+ *   REQUEST#<id> / EVENT#<name>         an event's outbox item; expires once relayed (the link and a detractor's
+ *                                       comment are not kept in it beyond that)
+ *   METRICS#<kind> / DAY#<yyyy-mm-dd>   the day's counters, added in the transaction that counts
+ */
+const requestPk = (requestId: string) => `REQUEST#${requestId}`;
+const budgetKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'BUDGET' });
+const pad = (version: number) => String(version).padStart(6, '0');
+/** Outbox items are read once by the stream; a week covers any replay of the stream (24 h retention). */
+const EVENT_ITEM_RETENTION_SECONDS = 7 * 24 * 3600;
+const CONTRACTS: Record<FeedbackEventName, EventContract> = { SurveyRequested, SurveyAnswered, PromoterIdentified, DetractorIdentified, DetractorAlert };
+
+export function dueShard(requestId: string): number {
+  return (createHash('sha256').update(requestId).digest()[0] as number) % DUE_SHARDS;
+}
+
+type Label = 'request' | 'budget' | 'event' | 'metrics';
+
+export class FeedbackRepository implements FeedbackStore {
+  private cachedSettings: { settings: FeedbackSettings | undefined; until: number } | undefined;
+  private key: string | undefined;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getSettings(): Promise<FeedbackSettings | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'SETTINGS', sk: 'CURRENT' }, ConsistentRead: true }));
+    return result.Item ? settingsFromItem(result.Item) : undefined;
+  }
+
+  async getSettingsCached(ttlMs = 10_000): Promise<FeedbackSettings | undefined> {
+    if (this.cachedSettings && this.cachedSettings.until > Date.now()) return this.cachedSettings.settings;
+    const settings = await this.getSettings();
+    this.cachedSettings = { settings, until: Date.now() + ttlMs };
+    return settings;
+  }
+
+  async saveSettings(settings: FeedbackSettings, previousVersion: number): Promise<'saved' | 'conflict'> {
+    const outcome = await transactWrite(this.client, [
+      { label: 'version', item: { Put: { TableName: this.tableName, Item: { pk: 'SETTINGS', sk: `V#${pad(settings.version)}`, settings }, ConditionExpression: 'attribute_not_exists(pk)' } } },
+      {
+        label: 'current',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: 'SETTINGS', sk: 'CURRENT', settings, version: settings.version },
+            ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
+            ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
+          },
+        },
+      },
+    ]);
+    this.cachedSettings = undefined;
+    return outcome.kind === 'committed' ? 'saved' : 'conflict';
+  }
+
+  async tokenKey(): Promise<string> {
+    if (this.key) return this.key;
+    const key = { pk: 'SECRET', sk: 'TOKEN_KEY' };
+    const read = async () => (await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item?.key;
+    let value = await read();
+    if (typeof value !== 'string') {
+      await conditionalWrite(() => this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...key, key: newTokenKey() }, ConditionExpression: 'attribute_not_exists(pk)' })));
+      value = await read();
+    }
+    if (typeof value !== 'string') throw new Error('the token key could not be read');
+    this.key = value;
+    return value;
+  }
+
+  async getBudget(customerId: string): Promise<ContactBudget | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: budgetKey(customerId), ConsistentRead: true }));
+    return result.Item ? budgetFromItem(result.Item) : undefined;
+  }
+
+  async getRequest(requestId: string): Promise<SurveyRequest | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: requestPk(requestId), sk: 'REQUEST' }, ConsistentRead: true }));
+    return result.Item ? requestFromItem(result.Item) : undefined;
+  }
+
+  async commit(change: RequestChange): Promise<'committed' | 'conflict' | 'exists'> {
+    const { request } = change;
+    const items: LabelledItem<Label>[] = [
+      {
+        label: 'request',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: requestPk(request.requestId),
+              sk: 'REQUEST',
+              type: 'surveyRequest',
+              ...request,
+              ...(request.status === 'scheduled' ? { gsi1pk: `DUE#${dueShard(request.requestId)}`, gsi1sk: `${request.dueAt}#${request.requestId}` } : {}),
+              gsi2pk: `CUSTOMER#${request.customerId}`,
+              gsi2sk: `${request.createdAt}#${request.requestId}`,
+            },
+            ...(change.expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
+          },
+        },
+      },
+    ];
+    if (change.budget) {
+      items.push({
+        label: 'budget',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...budgetKey(request.customerId), type: 'contactBudget', ...change.budget.next },
+            ...(change.budget.expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.budget.expectedVersion } }),
+          },
+        },
+      });
+    }
+    for (const announcement of change.announce) {
+      const event = outboxRecord(CONTRACTS[announcement.event], announcement.data as never, { eventId: `${announcement.event}:${request.requestId}`, occurredAt: announcement.at });
+      items.push({
+        label: 'event',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk: requestPk(request.requestId), sk: `EVENT#${announcement.event}`, type: 'event', expiresAt: Math.floor(Date.parse(announcement.at) / 1000) + EVENT_ITEM_RETENTION_SECONDS, [OUTBOX_ATTRIBUTE]: event },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      });
+    }
+    if (change.count) {
+      const adds: string[] = [];
+      const values: Record<string, unknown> = { ':one': 1, ':day': change.count.day };
+      if (change.count.requested) adds.push('requested :one');
+      if (change.count.answered) {
+        adds.push('responses :one');
+        const counter = { promoter: 'promoters', passive: 'passives', detractor: 'detractors', satisfied: 'satisfied', unsatisfied: 'unsatisfied' }[change.count.answered];
+        adds.push(`${counter} :one`);
+      }
+      items.push({
+        label: 'metrics',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: `METRICS#${change.count.kind}`, sk: `DAY#${change.count.day}` },
+            UpdateExpression: `SET #day = :day ADD ${adds.join(', ')}`,
+            ExpressionAttributeNames: { '#day': 'day' },
+            ExpressionAttributeValues: values,
+          },
+        },
+      });
+    }
+    const outcome = await transactWrite(this.client, items);
+    if (outcome.kind === 'committed') return 'committed';
+    return change.expectedVersion === 0 && outcome.failed.includes('request') ? 'exists' : 'conflict';
+  }
+
+  async dueRequests(shard: number, now: string, limit: number, cursor?: Record<string, unknown>) {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
+        ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':now': `${now}~` },
+        Limit: limit,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => ({ requestId: String(item.pk).slice('REQUEST#'.length) }));
+    return { items, ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+  }
+
+  async metricsDays(kind: SurveyKind, from: string, to: string): Promise<DayCounts[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `METRICS#${kind}`, ':from': `DAY#${from}`, ':to': `DAY#${to}` },
+    });
+    return items.map(dayFromItem);
+  }
+
+  async customerRequests(customerId: string, limit: number, cursor?: string): Promise<Page<SurveyRequest>> {
+    let start: Record<string, unknown> | undefined;
+    if (cursor !== undefined) {
+      start = decodeCursor(cursor);
+      if (!start || start.gsi2pk !== `CUSTOMER#${customerId}`) throw new InvalidCursorError('cursor does not belong to this listing');
+    }
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    return { items: (result.Items ?? []).map(requestFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  /** Every request of the customer, for the export. */
+  async allCustomerRequests(customerId: string): Promise<SurveyRequest[]> {
+    const items = await queryAll(this.client, { TableName: this.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } });
+    return items.map(requestFromItem);
+  }
+
+  /**
+   * Erases the customer's comments and email from every request, and the event items that still hold them; scores,
+   * categories and the day's counters stay (they are the anonymous figures the metrics report).
+   */
+  async eraseCustomer(requestId: string, customerId: string, erasedAt: string): Promise<number> {
+    const requests = await this.allCustomerRequests(customerId);
+    for (const request of requests) {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: requestPk(request.requestId), sk: 'REQUEST' },
+          UpdateExpression: `SET erasedAt = :at${request.answer?.comment ? ', answer.#comment = :erased' : ''} REMOVE email, properties`,
+          ...(request.answer?.comment ? { ExpressionAttributeNames: { '#comment': 'comment' } } : {}),
+          ExpressionAttributeValues: { ':at': erasedAt, ...(request.answer?.comment ? { ':erased': ERASED } : {}) },
+        }),
+      );
+      const events = await queryAll(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+        ExpressionAttributeValues: { ':pk': requestPk(request.requestId), ':events': 'EVENT#' },
+      });
+      for (const event of events) {
+        await this.client.send(new UpdateCommand({ TableName: this.tableName, Key: { pk: event.pk, sk: event.sk }, UpdateExpression: `REMOVE ${OUTBOX_ATTRIBUTE}` }));
+      }
+    }
+    await confirmErasureOnce(this.client, this.tableName, { requestId, customerId, service: 'feedback', itemsErased: requests.length, erasedAt });
+    return requests.length;
+  }
+}
