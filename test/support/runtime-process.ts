@@ -108,7 +108,7 @@ export async function api(
   method: string,
   path: string,
   options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; headers: Headers; body: Record<string, unknown> }> {
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown>; text: string }> {
   const hasBody = options.body !== undefined || options.rawBody !== undefined;
   const response = await fetch(`${base}${path}`, {
     method,
@@ -118,7 +118,9 @@ export async function api(
     ...(hasBody ? { body: options.rawBody ?? JSON.stringify(options.body) } : {}),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  // Pages (text/html: the survey page) are not JSON: their text is in `text`, and `body` is empty.
+  const json = text !== '' && !(response.headers.get('content-type') ?? '').startsWith('text/');
+  return { status: response.status, headers: response.headers, body: json ? (JSON.parse(text) as Record<string, unknown>) : {}, text };
 }
 
 export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
