@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: every tier in order — typecheck, lint, unit, integration, infra, conformance, end-to-end — then one
+// `npm test`: every tier in order — typecheck, lint, unit, integration, infra, conformance, end-to-end, browser — then one
 // closing line with the totals ("N passed, N failed, N skipped"). Stops at the first tier that fails.
 import { spawn } from 'node:child_process';
 
-const tiers = ['typecheck', 'lint', 'test:unit', 'test:integration', 'test:infra', 'test:conformance', 'test:e2e'];
+const tiers = ['typecheck', 'lint', 'test:unit', 'test:integration', 'test:infra', 'test:conformance', 'test:e2e', 'test:browser'];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const started = Date.now();
 

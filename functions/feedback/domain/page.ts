@@ -79,7 +79,7 @@ body{font:1.125rem/1.5 system-ui,sans-serif;max-width:38rem;margin:2rem auto;pad
 fieldset{border:0;margin:0 0 1.5rem;padding:0}
 legend{font-size:1.375rem;font-weight:600;margin-bottom:1rem}
 .scale{display:flex;flex-wrap:wrap;gap:.375rem}
-.scale label{display:flex;flex-direction:column;align-items:center;min-width:2.5rem;padding:.25rem;border:1px solid #767676;border-radius:.25rem;cursor:pointer}
+.scale label{flex:1 1 0;display:flex;flex-direction:column;align-items:center;min-width:2rem;padding:.25rem 0;border:1px solid #767676;border-radius:.25rem;cursor:pointer}
 .anchors{display:flex;justify-content:space-between;gap:1rem;font-size:1rem;margin:.5rem 0 0}
 textarea{display:block;width:100%;box-sizing:border-box;font:inherit;margin-top:.25rem}
 button{margin-top:1rem;padding:.5rem 1.5rem;font:inherit}
