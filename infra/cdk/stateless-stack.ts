@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { CfnStage, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { CfnAuthorizer, CorsHttpMethod, HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -24,7 +24,10 @@ import { pascal, type StatefulStack } from './stateful-stack';
 import type { StageConfig } from './stage-config';
 
 /**
- * Functions, the HTTP API, rules, stream mappings, schedules and alarms — all generated from the topology.
+ * Functions, the HTTP API, rules, stream mappings, schedules and alarms — all generated from the topology. Each
+ * service's functions (with their roles, log groups, alarms, permissions and event source mappings) live in a nested
+ * stack of their own: one CloudFormation stack holds at most 500 resources, and a function brings about seven. The
+ * API, its routes and authorizers, the rules and the schedules stay here. `npx cdk deploy` deploys them all as one.
  */
 export interface StatelessStackProps extends StackProps {
   readonly topology: AppTopology;
@@ -36,16 +39,30 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly functions: Record<FunctionName, LoyaltyFunction>;
+  /** The nested stack holding each service's functions. */
+  readonly serviceStacks: ReadonlyMap<string, NestedStack>;
   private readonly importedQueues = new Map<FunctionName, IQueue>();
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { topology, config, stateful } = props;
 
+    const serviceStacks = new Map<string, NestedStack>();
+    const serviceStack = (service: string) => {
+      let nested = serviceStacks.get(service);
+      if (!nested) {
+        nested = new NestedStack(this, `${pascal(service)}Functions`, { description: `Loyalty Loop ${service} functions` });
+        serviceStacks.set(service, nested);
+      }
+      return nested;
+    };
+    this.serviceStacks = serviceStacks;
+
     this.functions = Object.fromEntries(
       Object.values(topology.functions).map((declaration) => {
         const name = declaration.name;
-        const fn = new LoyaltyFunction(this, `${pascal(name)}Function`, {
+        const scope = serviceStack(declaration.service);
+        const fn = new LoyaltyFunction(scope, `${pascal(name)}Function`, {
           name,
           entry: declaration.entry,
           description: declaration.description,
@@ -64,7 +81,7 @@ export class StatelessStack extends Stack {
           fn.bindTable(stateful.table(table), tableDeclaration.envVar, access, (tableDeclaration.indexes ?? []).map((index) => index.name));
         }
         if (declaration.publishesEvents) stateful.bus.grantPutEventsTo(fn);
-        new Alarm(this, `${pascal(name)}ErrorsAlarm`, {
+        new Alarm(scope, `${pascal(name)}ErrorsAlarm`, {
           alarmName: `${APP_NAME}-${config.stage}-${name}-errors`,
           alarmDescription: `${name} reported errors (see its log group)`,
           metric: fn.metricErrors({ period: Duration.minutes(5) }),

@@ -1,7 +1,9 @@
 import { mkdtempSync as makeTempDir, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/cdk/app';
+import { pascal } from '../../infra/cdk/stateful-stack';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, tableOf, topology, type AppTopology, type TableName } from '../../infra/topology';
 import { authorizerKindFor, routeKey, type Access } from '../../infra/topology-types';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
@@ -29,6 +31,19 @@ const { app, stateful, stateless } = buildApp({ outdir, context: { stage: 'test'
 const assembly = app.synth();
 const statefulTemplate = Template.fromStack(stateful);
 const statelessTemplate = Template.fromStack(stateless);
+/** Each service's functions are in a nested stack of the stateless stack (one stack holds at most 500 resources). */
+const serviceTemplates = new Map([...stateless.serviceStacks].map(([service, nested]) => [service, Template.fromStack(nested)]));
+const computeTemplates = [statelessTemplate, ...serviceTemplates.values()];
+/** Resources of a type in the stateless stack and every service's nested stack. */
+const computeResources = (type: string) => computeTemplates.flatMap((template) => resourcesOf(template, type));
+/** A function's own resource as synthesized, from its service's nested stack. */
+function functionResource(name: string): { Properties: { Environment?: { Variables?: Record<string, unknown> } } } {
+  const fn = stateless.fn(name);
+  const service = topology.functions[name]?.service as string;
+  const template = serviceTemplates.get(service);
+  if (!template) throw new Error(`no nested stack for ${service}`);
+  return template.toJSON().Resources[Stack.of(fn).getLogicalId(fn.node.defaultChild as never)];
+}
 
 /**
  * The other stages and shapes below check template properties only: they skip asset bundling (CDK's
@@ -121,15 +136,15 @@ describe('synthesized template ↔ topology', () => {
       expect(target?.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 });
       expect(target?.DeadLetterConfig).toBeDefined();
     }
-    statelessTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 21600,
-      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
-    });
+    const invokeConfigs = computeResources('AWS::Lambda::EventInvokeConfig');
+    expect(invokeConfigs.length).toBeGreaterThan(0);
+    for (const config of invokeConfigs) {
+      expect(config.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600, DestinationConfig: { OnFailure: { Destination: expect.anything() } } });
+    }
   });
 
   it('maps each declared stream to its function with partial batch failures and an on-failure destination', () => {
-    const mappings = resourcesOf(statelessTemplate, 'AWS::Lambda::EventSourceMapping');
+    const mappings = computeResources('AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength(topology.streams.length);
     for (const mapping of mappings) {
       expect(mapping.Properties).toMatchObject({
@@ -155,8 +170,13 @@ describe('synthesized template ↔ topology', () => {
   });
 
   it('builds every function with the platform defaults: nodejs22.x on arm64, tracing, JSON logs, its own log group', () => {
-    const functions = resourcesOf(statelessTemplate, 'AWS::Lambda::Function');
+    expect(resourcesOf(statelessTemplate, 'AWS::Lambda::Function')).toHaveLength(0);
+    const functions = computeResources('AWS::Lambda::Function');
     expect(functions).toHaveLength(Object.keys(topology.functions).length);
+    // One nested stack per service with functions, each holding exactly that service's functions.
+    for (const [service, template] of serviceTemplates) {
+      expect([service, resourcesOf(template, 'AWS::Lambda::Function').length]).toEqual([service, Object.values(topology.functions).filter((fn) => fn.service === service).length]);
+    }
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -166,14 +186,12 @@ describe('synthesized template ↔ topology', () => {
         LoggingConfig: expect.objectContaining({ LogFormat: 'JSON', LogGroup: expect.anything(), SystemLogLevel: 'WARN' }),
       });
     }
-    for (const group of resourcesOf(statelessTemplate, 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    for (const group of computeResources('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
   it('gives each function exactly the table variables of its declared tables', () => {
-    const functions = stateless.functions as unknown as Record<string, { node: { defaultChild: unknown } }>;
     for (const [name, declaration] of Object.entries(topology.functions)) {
-      const logicalId = stateless.getLogicalId(functions[name]?.node.defaultChild as never);
-      const env = (statelessTemplate.toJSON().Resources[logicalId].Properties.Environment.Variables ?? {}) as Record<string, unknown>;
+      const env = (functionResource(name).Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
       const tableVars = Object.keys(env).filter((key) => key.endsWith('_TABLE_NAME')).sort();
       const declared = Object.keys(declaration.tables)
         .map((table) => tableOf(table).envVar)
@@ -188,8 +206,7 @@ describe('synthesized template ↔ topology', () => {
     const cdkOnly = /^(NODE_OPTIONS|LOG_LEVEL|POWERTOOLS_METRICS_NAMESPACE|MARKETER_GROUP)$/;
     const tokens = { issuer: 'i', audience: 'a', jwksUrl: 'j' };
     for (const fn of Object.values(topology.functions)) {
-      const logicalId = stateless.getLogicalId(stateless.fn(fn.name).node.defaultChild as never);
-      const cloud = Object.keys(statelessTemplate.toJSON().Resources[logicalId].Properties.Environment.Variables ?? {}).filter((key) => !cdkOnly.test(key)).sort();
+      const cloud = Object.keys(functionResource(fn.name).Properties.Environment?.Variables ?? {}).filter((key) => !cdkOnly.test(key)).sort();
       const local = Object.keys(localFunctionEnvironment(fn.name, tokens, { dynamoDb: 'd', aws: 'a' })).filter((key) => !localOnly.test(key)).sort();
       expect([fn.name, cloud]).toEqual([fn.name, local]);
     }
@@ -197,17 +214,19 @@ describe('synthesized template ↔ topology', () => {
 
   it('lets the privacy export invoke exactly the services\' exporters, and no other function invoke anything', () => {
     // (EventBridge Scheduler's own target roles invoke the scheduled functions; they are not functions' roles.)
-    const policies = resourcesOf(statelessTemplate, 'AWS::IAM::Policy').filter(
+    const policies = computeResources('AWS::IAM::Policy').filter(
       (policy) => JSON.stringify(policy.Properties).includes('lambda:InvokeFunction') && !String(policy.Properties.PolicyName).startsWith('SchedulerRoleForTarget'),
     );
     expect(policies).toHaveLength(1);
     const exporter = stateless.fn(topology.privacyExportFunction);
-    expect(JSON.stringify(policies[0]?.Properties)).toContain(stateless.getLogicalId(exporter.role?.node.defaultChild as never));
-    for (const duty of topology.privacy) expect(JSON.stringify(policies[0]?.Properties)).toContain(stateless.getLogicalId(stateless.fn(duty.export).node.defaultChild as never));
+    expect(JSON.stringify(policies[0]?.Properties)).toContain(Stack.of(exporter).getLogicalId(exporter.role?.node.defaultChild as never));
+    // The exporters live in their services' nested stacks: their ARNs reach the policy as references naming them.
+    const invoked = JSON.stringify(policies[0]?.Properties);
+    for (const duty of topology.privacy) expect([duty.export, invoked.includes(`${pascal(duty.export)}Function`)]).toEqual([duty.export, true]);
   });
 
   it('grants each function only its declared tables, and publishing only to the relay', () => {
-    const policies = resourcesOf(statelessTemplate, 'AWS::IAM::Policy').map((policy) => JSON.stringify(policy.Properties));
+    const policies = computeResources('AWS::IAM::Policy').map((policy) => JSON.stringify(policy.Properties));
     const mentioning = (text: string) => policies.filter((policy) => policy.includes(text)).length;
     expect(mentioning('events:PutEvents')).toBe(1);
     expect(policies.some((policy) => policy.includes('index/*'))).toBe(false);
@@ -254,7 +273,9 @@ describe('production stage', () => {
       context: { stage: 'ext', jwtIssuer: 'https://id.example.com', jwtAudience: 'loyalty', ...NO_BUNDLING },
     });
     Template.fromStack(external.stateful).resourceCountIs('AWS::Cognito::UserPool', 0);
-    expect(JSON.stringify(Template.fromStack(external.stateless).toJSON())).toContain('https://id.example.com/.well-known/jwks.json');
+    // The functions (in their services' nested stacks) verify tokens against the external issuer's keys.
+    const compute = [external.stateless, ...external.stateless.serviceStacks.values()].map((stack) => JSON.stringify(Template.fromStack(stack).toJSON())).join('\n');
+    expect(compute).toContain('https://id.example.com/.well-known/jwks.json');
   });
 });
 
