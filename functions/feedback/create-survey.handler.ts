@@ -20,8 +20,7 @@ export const handler = httpHandler({ service: SERVICE, route }, async ({ body })
     case 'requested':
     case 'scheduled': {
       const { request } = result;
-      const expiresAt = request.expiresAt ?? (await feedbackRepository().getSettings().then((settings) => new Date(Date.parse(request.dueAt) + (settings?.expiryDays ?? 14) * 86_400_000).toISOString()));
-      return { status: 201, body: { requestId: request.requestId, status: result.kind, link: result.link, dueAt: request.dueAt, expiresAt } };
+      return { status: 201, body: { requestId: request.requestId, status: result.kind, link: result.link, dueAt: request.dueAt, expiresAt: request.expiresAt as string } };
     }
   }
 });

@@ -37,7 +37,9 @@ const counter = int.default(0);
 const day = z.object({ day: z.string(), requested: counter, responses: counter, promoters: counter, passives: counter, detractors: counter, satisfied: counter, unsatisfied: counter });
 
 export function requestFromItem(item: unknown): SurveyRequest {
-  return parseItem(request, item, 'survey request');
+  const stored = item as Record<string, unknown>;
+  // The link's expiry is stored as `linkExpiresAt` (`expiresAt` is the table's TTL attribute).
+  return parseItem(request, { ...stored, expiresAt: stored.linkExpiresAt }, 'survey request');
 }
 
 export function budgetFromItem(item: unknown): ContactBudget {

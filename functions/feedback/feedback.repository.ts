@@ -114,6 +114,10 @@ export class FeedbackRepository implements FeedbackStore {
               sk: 'REQUEST',
               type: 'surveyRequest',
               ...request,
+              // `expiresAt` is the table's TTL attribute (epoch seconds): the link's expiry is stored under its own name,
+              // so a request is never deleted when its link lapses.
+              expiresAt: undefined,
+              linkExpiresAt: request.expiresAt,
               ...(request.status === 'scheduled' ? { gsi1pk: `DUE#${dueShard(request.requestId)}`, gsi1sk: `${request.dueAt}#${request.requestId}` } : {}),
               gsi2pk: `CUSTOMER#${request.customerId}`,
               gsi2sk: `${request.createdAt}#${request.requestId}`,

@@ -18,6 +18,6 @@ export const handler = httpHandler({ service: SERVICE, route }, async ({ params,
   const page =
     result.kind === 'open'
       ? renderSurveyPage({ state: 'open', kind: result.request.kind, token: params.token, acceptLanguage, strings: result.settings?.strings ?? {} })
-      : renderSurveyPage({ state: result.kind, acceptLanguage, strings: {} });
+      : renderSurveyPage({ state: result.kind, acceptLanguage, strings: result.settings?.strings ?? {} });
   return { status: page.status, headers: page.headers, body: page.html };
 });

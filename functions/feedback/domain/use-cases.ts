@@ -91,7 +91,8 @@ export async function ask(store: Store, request: Ask, now: string): Promise<AskR
     const link = linkOf(settings, token);
     const current: ContactBudget = budget ?? { customerId: request.customerId, version: 0 };
     if (!dueNow) {
-      const scheduled = { ...base, tokenHash, version: 1 };
+      // The link's expiry is fixed now (from the due time), so the link the API answers with is the one announced later.
+      const scheduled = { ...base, tokenHash, expiresAt: addDays(request.dueAt, settings.expiryDays), version: 1 };
       const outcome = await store.commit({ request: scheduled, expectedVersion: 0, budget: { next: { ...current, scheduledRequestId: request.requestId, version: current.version + 1 }, expectedVersion: current.version }, announce: [] });
       if (outcome === 'exists') return RETRY;
       return outcome === 'committed' ? ({ kind: 'scheduled', request: scheduled, link } as const) : RETRY;
@@ -110,7 +111,7 @@ function linkOf(settings: FeedbackSettings, token: string): string {
 function send(request: SurveyRequest, budget: ContactBudget, settings: FeedbackSettings, key: string, now: string) {
   const { token, tokenHash } = tokenFor(request.requestId, key);
   const link = linkOf(settings, token);
-  const expiresAt = addDays(now, settings.expiryDays);
+  const expiresAt = request.expiresAt ?? addDays(now, settings.expiryDays);
   const next: SurveyRequest = { ...request, status: 'requested', requestedAt: now, expiresAt, tokenHash, version: request.version + 1 };
   const announce: Announcement[] = [
     {
@@ -232,17 +233,24 @@ export async function sendDueSurveys(store: Store, now: string, limits: { timeLe
 
 // ---- answering
 
-export type OpenResult = { kind: 'open'; request: SurveyRequest; settings: FeedbackSettings | undefined } | { kind: 'not-found' } | { kind: 'expired' } | { kind: 'answered'; request: SurveyRequest };
+export type OpenResult = (
+  | { kind: 'open'; request: SurveyRequest }
+  | { kind: 'not-found' }
+  | { kind: 'expired' }
+  | { kind: 'answered'; request: SurveyRequest }
+) & { settings: FeedbackSettings | undefined };
 
-/** The request a token opens, if the token is genuine (unknown, forged and not-yet-sent tokens all read as not found). */
+/**
+ * The request a token opens, if the token is genuine (unknown, forged and not-yet-sent tokens all read as not found),
+ * with the settings so that every page — also "answered" and "expired" — speaks the customer's language.
+ */
 export async function openSurvey(store: Store, token: string, now: string): Promise<OpenResult> {
   const parsed = parseToken(token);
-  if (!parsed) return { kind: 'not-found' };
-  const request = await store.getRequest(parsed.requestId);
-  if (!request || !tokenMatches(request, parsed.secret) || request.status === 'scheduled' || request.status === 'throttled') return { kind: 'not-found' };
-  if (request.status === 'answered') return { kind: 'answered', request };
-  if (isExpired(request, now)) return { kind: 'expired' };
-  return { kind: 'open', request, settings: await store.getSettingsCached() };
+  const [request, settings] = await Promise.all([parsed ? store.getRequest(parsed.requestId) : Promise.resolve(undefined), store.getSettingsCached()]);
+  if (!parsed || !request || !tokenMatches(request, parsed.secret) || request.status === 'scheduled' || request.status === 'throttled') return { kind: 'not-found', settings };
+  if (request.status === 'answered') return { kind: 'answered', request, settings };
+  if (isExpired(request, now)) return { kind: 'expired', settings };
+  return { kind: 'open', request, settings };
 }
 
 export type AnswerResult =
