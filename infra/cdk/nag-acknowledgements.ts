@@ -1,4 +1,4 @@
-import { Names, NestedStack, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Names, Stack, Validations, type CfnElement, type NestedStack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { topology, type AppTopology, type FunctionName } from '../topology';
 import type { StatefulStack } from './stateful-stack';

@@ -23,7 +23,8 @@ const baseUrl = z
   .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
   .max(500)
   .refine((value) => !URL.canParse(value) || new URL(value).protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(value).hostname), 'must use https (http only for localhost)')
-  .refine((value) => !URL.canParse(value) || (new URL(value).search === '' && new URL(value).hash === ''), 'must have no query or fragment');
+  // Not just an empty search/hash: a bare "?" or "#" parses to empty ones too, and would swallow the appended /s/<token>.
+  .refine((value) => !value.includes('?') && !value.includes('#'), 'must have no query or fragment');
 
 export const feedbackSettingsInput = z.strictObject({
   /** Where response links point: this API's public URL (or its custom domain); links are <base>/s/<token>. */
