@@ -69,6 +69,8 @@ export async function ask(store: Store, request: Ask, now: string): Promise<AskR
     if (existing) return { kind: 'exists', request: existing } as const;
     const budget = await store.getBudget(request.customerId);
     const dueNow = Date.parse(request.dueAt) <= Date.parse(now);
+    // A redelivered trigger that lost the race to its own first delivery finds that request waiting: it is the same ask.
+    if (budget?.scheduledRequestId === request.requestId) return RETRY;
     if (budget?.scheduledRequestId) {
       const waiting = await store.getRequest(budget.scheduledRequestId);
       if (waiting?.status === 'scheduled') return { kind: 'throttled', reason: `another survey (${waiting.requestId}) is scheduled for ${waiting.dueAt}; the contact budget allows one ask at a time` } as const;

@@ -1,0 +1,107 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { demoFeedbackSettings } from '../../functions/feedback/domain/settings';
+import { answerSurvey, askAfterPurchase, askManually, saveFeedbackSettings, sendDueSurveys } from '../../functions/feedback/domain/use-cases';
+import { FeedbackRepository } from '../../functions/feedback/feedback.repository';
+import { dynamoDocumentClient } from '../../shared/aws/clients';
+import { uniqueId } from '../support/api-event';
+
+/**
+ * The feedback service on DynamoDB Local, adversarially: concurrent deliveries of one purchase's trigger make one
+ * request; concurrent answers to one link record one answer, one set of events and one count; two triggers for one
+ * customer racing for the contact budget leave exactly one ask; the send schedule run twice at once sends once; and
+ * erasure keeps scores while removing comments. Each concurrent caller gets its own repository (its own caches), as
+ * separate Lambda containers would. Days are in 2032 so no other suite's counters mix in.
+ */
+const TABLE = process.env.FEEDBACK_TABLE_NAME as string;
+const client = dynamoDocumentClient();
+const container = () => new FeedbackRepository(client, TABLE);
+const repo = container();
+const t0 = '2032-03-01T10:00:00.000Z';
+
+async function itemsOf(requestId: string) {
+  return (await client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `REQUEST#${requestId}` }, ConsistentRead: true }))).Items ?? [];
+}
+
+beforeAll(async () => {
+  const current = await repo.getSettings();
+  if (!current) await saveFeedbackSettings(repo, demoFeedbackSettings('https://api.example.com'), 'test', t0);
+});
+
+describe('feedback under concurrency', () => {
+  it('makes one request for five concurrent deliveries of one purchase trigger', async () => {
+    const customerId = uniqueId('fb-int');
+    const purchase = { storeId: 'shop', orderId: uniqueId('order'), customerId, occurredAt: t0 };
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => askAfterPurchase(container(), purchase, t0)));
+    expect(outcomes.filter((outcome) => outcome.kind === 'scheduled')).toHaveLength(1);
+    expect(outcomes.every((outcome) => ['scheduled', 'exists'].includes(outcome.kind))).toBe(true);
+    const budget = await repo.getBudget(customerId);
+    const scheduled = outcomes.find((outcome) => outcome.kind === 'scheduled');
+    expect(budget?.scheduledRequestId).toBe(scheduled && 'request' in scheduled ? scheduled.request.requestId : undefined);
+  });
+
+  it('lets exactly one of two racing asks for one customer through the contact budget', async () => {
+    const customerId = uniqueId('fb-race');
+    const outcomes = await Promise.all([askManually(container(), { customerId, kind: 'nps', delaySeconds: 0 }, t0), askManually(container(), { customerId, kind: 'csat', delaySeconds: 0 }, t0)]);
+    expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['requested', 'throttled']);
+    expect((await repo.getBudget(customerId))?.lastContactAt).toBe(t0);
+  });
+
+  it('records one answer, its events once and one count, however many answers race', async () => {
+    const day = '2032-03-02';
+    const at = `${day}T09:00:00.000Z`;
+    const before = (await repo.metricsDays('nps', day, day))[0]?.responses ?? 0;
+    const asked = await askManually(repo, { customerId: uniqueId('fb-answer'), kind: 'nps', delaySeconds: 0 }, at);
+    if (asked.kind !== 'requested') throw new Error(asked.kind);
+    const token = decodeURIComponent(new URL(asked.link).pathname.slice('/s/'.length));
+    const results = await Promise.all([10, 9, 3, 10, 0].map((score) => answerSurvey(container(), { token, score, comment: `score ${score}` }, at)));
+    expect(results.filter((result) => result.kind === 'answered')).toHaveLength(1);
+    expect(results.filter((result) => result.kind === 'already-answered')).toHaveLength(4);
+    const items = await itemsOf(asked.request.requestId);
+    const events = items.filter((item) => String(item.sk).startsWith('EVENT#')).map((item) => item.sk);
+    const answered = results.find((result) => result.kind === 'answered');
+    const category = answered && 'category' in answered ? answered.category : undefined;
+    const expected = ['EVENT#SurveyAnswered', 'EVENT#SurveyRequested', ...(category === 'promoter' ? ['EVENT#PromoterIdentified'] : category === 'detractor' ? ['EVENT#DetractorAlert', 'EVENT#DetractorIdentified'] : [])].sort();
+    expect(events.sort()).toEqual(expected);
+    expect(((await repo.metricsDays('nps', day, day))[0]?.responses ?? 0) - before).toBe(1);
+  });
+
+  it('sends a due survey once when the send schedule runs twice at once, and drops one the budget no longer allows', async () => {
+    const sendAt = '2032-04-10T10:00:00.000Z';
+    const customerId = uniqueId('fb-send');
+    const scheduled = await askManually(repo, { customerId, kind: 'nps', delaySeconds: 3600 }, '2032-04-10T08:00:00.000Z');
+    expect(scheduled.kind).toBe('scheduled');
+    const [first, second] = await Promise.all([sendDueSurveys(container(), sendAt), sendDueSurveys(container(), sendAt)]);
+    expect(first.changed + second.changed).toBeGreaterThanOrEqual(1);
+    const request = await repo.getRequest(scheduled.kind === 'scheduled' ? scheduled.request.requestId : '');
+    expect(request).toMatchObject({ status: 'requested', requestedAt: sendAt });
+    const events = (await itemsOf(request?.requestId as string)).filter((item) => item.sk === 'EVENT#SurveyRequested');
+    expect(events).toHaveLength(1);
+    // The link the API answered with when it was scheduled is the one announced, with the same expiry.
+    expect((events[0]?.outbox as { detail: { data: { link: string; expiresAt: string } } }).detail.data).toMatchObject({
+      link: scheduled.kind === 'scheduled' ? scheduled.link : '',
+      expiresAt: scheduled.kind === 'scheduled' ? scheduled.request.expiresAt : '',
+    });
+    expect((await repo.getBudget(customerId))).toMatchObject({ lastContactAt: sendAt });
+    expect((await repo.getBudget(customerId))?.scheduledRequestId).toBeUndefined();
+  });
+
+  it('erases comments and emails but keeps scores and counters, confirming once when run twice', async () => {
+    const customerId = uniqueId('fb-erase');
+    const at = '2032-05-01T10:00:00.000Z';
+    const asked = await askManually(repo, { customerId, email: 'someone@example.com', kind: 'nps', delaySeconds: 0 }, at);
+    if (asked.kind !== 'requested') throw new Error(asked.kind);
+    const token = decodeURIComponent(new URL(asked.link).pathname.slice('/s/'.length));
+    await answerSurvey(repo, { token, score: 2, comment: 'My name is Jo and it broke' }, at);
+    const request = uniqueId('erasure');
+    await repo.eraseCustomer(request, customerId, at);
+    await repo.eraseCustomer(request, customerId, at);
+    const stored = await repo.getRequest(asked.request.requestId);
+    expect(stored?.answer).toMatchObject({ score: 2, category: 'detractor', comment: '[erased]' });
+    expect(stored?.email).toBeUndefined();
+    const text = JSON.stringify(await itemsOf(asked.request.requestId));
+    expect(text).not.toContain('someone@example.com');
+    expect(text).not.toContain('Jo and it broke');
+    const confirmations = (await client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ERASURE#${request}` } }))).Items ?? [];
+    expect(confirmations).toHaveLength(1);
+  });
+});
