@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DetractorAlert, DetractorIdentified, PromoterIdentified, SurveyAnswered, SurveyRequested } from '../../events/feedback';
 import type { EventContract } from '../../events/contract';
 import { queryAll } from '../../shared/aws/query';
-import { conditionalWrite, transactWrite, type LabelledItem } from '../../shared/aws/transactions';
+import { deploymentSecret, saveVersionedDocument } from '../../shared/aws/versioned';
+import { transactWrite, type LabelledItem } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
 import { confirmErasureOnce, ERASED } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
@@ -26,7 +27,6 @@ import { budgetFromItem, dayFromItem, requestFromItem, settingsFromItem } from '
  */
 const requestPk = (requestId: string) => `REQUEST#${requestId}`;
 const budgetKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'BUDGET' });
-const pad = (version: number) => String(version).padStart(6, '0');
 /** Outbox items are read once by the stream; a week covers any replay of the stream (24 h retention). */
 const EVENT_ITEM_RETENTION_SECONDS = 7 * 24 * 3600;
 const CONTRACTS: Record<FeedbackEventName, EventContract> = { SurveyRequested, SurveyAnswered, PromoterIdentified, DetractorIdentified, DetractorAlert };
@@ -59,36 +59,14 @@ export class FeedbackRepository implements FeedbackStore {
   }
 
   async saveSettings(settings: FeedbackSettings, previousVersion: number): Promise<'saved' | 'conflict'> {
-    const outcome = await transactWrite(this.client, [
-      { label: 'version', item: { Put: { TableName: this.tableName, Item: { pk: 'SETTINGS', sk: `V#${pad(settings.version)}`, settings }, ConditionExpression: 'attribute_not_exists(pk)' } } },
-      {
-        label: 'current',
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: { pk: 'SETTINGS', sk: 'CURRENT', settings, version: settings.version },
-            ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
-            ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
-          },
-        },
-      },
-    ]);
+    const outcome = await saveVersionedDocument(this.client, this.tableName, { pk: 'SETTINGS', attribute: 'settings', version: settings.version, value: settings }, previousVersion);
     this.cachedSettings = undefined;
-    return outcome.kind === 'committed' ? 'saved' : 'conflict';
+    return outcome;
   }
 
   async tokenKey(): Promise<string> {
-    if (this.key) return this.key;
-    const key = { pk: 'SECRET', sk: 'TOKEN_KEY' };
-    const read = async () => (await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item?.key;
-    let value = await read();
-    if (typeof value !== 'string') {
-      await conditionalWrite(() => this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...key, key: newTokenKey() }, ConditionExpression: 'attribute_not_exists(pk)' })));
-      value = await read();
-    }
-    if (typeof value !== 'string') throw new Error('the token key could not be read');
-    this.key = value;
-    return value;
+    this.key ??= await deploymentSecret(this.client, this.tableName, { pk: 'SECRET', sk: 'TOKEN_KEY' }, 'key', newTokenKey);
+    return this.key;
   }
 
   async getBudget(customerId: string): Promise<ContactBudget | undefined> {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   ReferralAttributed,
   ReferralExpired,
@@ -12,6 +12,7 @@ import {
 } from '../../events/referrals';
 import type { EventContract } from '../../events/contract';
 import { queryAll } from '../../shared/aws/query';
+import { deploymentSecret, saveVersionedDocument } from '../../shared/aws/versioned';
 import { conditionalWrite, transactWrite, type LabelledItem } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
 import { confirmErasureOnce, ERASED } from '../../shared/events/erasure';
@@ -40,7 +41,6 @@ const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
 const codePk = (code: string) => `CODE#${code}`;
 const referralPk = (referralId: string) => `REFERRAL#${referralId}`;
 const historySk = (seq: number) => `H#${String(seq).padStart(6, '0')}`;
-const pad = (version: number) => String(version).padStart(6, '0');
 const COUNTER_RETENTION_SECONDS = 3 * 24 * 3600;
 
 const CONTRACTS: Record<ReferralEventName, EventContract> = {
@@ -85,38 +85,14 @@ export class ReferralsRepository implements ReferralStore {
   }
 
   async saveProgram(program: ReferralProgram, previousVersion: number): Promise<'saved' | 'conflict'> {
-    const outcome = await transactWrite(this.client, [
-      { label: 'version', item: { Put: { TableName: this.tableName, Item: { pk: PROGRAM_PK, sk: `V#${pad(program.version)}`, program }, ConditionExpression: 'attribute_not_exists(pk)' } } },
-      {
-        label: 'current',
-        item: {
-          Put: {
-            TableName: this.tableName,
-            Item: { pk: PROGRAM_PK, sk: 'CURRENT', program, version: program.version },
-            ConditionExpression: previousVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :previous',
-            ...(previousVersion === 0 ? {} : { ExpressionAttributeValues: { ':previous': previousVersion } }),
-          },
-        },
-      },
-    ]);
+    const outcome = await saveVersionedDocument(this.client, this.tableName, { pk: PROGRAM_PK, attribute: 'program', version: program.version, value: program }, previousVersion);
     this.cachedProgram = undefined;
-    return outcome.kind === 'committed' ? 'saved' : 'conflict';
+    return outcome;
   }
 
   async hashSalt(): Promise<string> {
-    if (this.salt) return this.salt;
-    const key = { pk: 'SECRET', sk: 'HASH_SALT' };
-    const read = async () => (await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item?.salt;
-    let salt = await read();
-    if (typeof salt !== 'string') {
-      await conditionalWrite(() =>
-        this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...key, salt: randomBytes(32).toString('base64url') }, ConditionExpression: 'attribute_not_exists(pk)' })),
-      );
-      salt = await read();
-    }
-    if (typeof salt !== 'string') throw new Error('the hash salt could not be read');
-    this.salt = salt;
-    return salt;
+    this.salt ??= await deploymentSecret(this.client, this.tableName, { pk: 'SECRET', sk: 'HASH_SALT' }, 'salt', () => randomBytes(32).toString('base64url'));
+    return this.salt;
   }
 
   // ---- advocates and codes
