@@ -66,6 +66,8 @@ async function main(): Promise<void> {
       process.exit(exitCode || 1);
     }, STOP_DEADLINE_MS).unref();
     await runtime.stop();
+    // A failure's reason is also the last line: the in-flight work that failed while stopping logs after the first one.
+    if (exitCode !== 0) runtimeLog('ERROR', 'runtime', `stopped: ${reason === 'dynamodb-local-exited' ? 'DynamoDB Local exited unexpectedly' : reason}`);
     process.exit(exitCode);
   };
   process.on('SIGINT', () => void shutdown('SIGINT', 0));

@@ -50,8 +50,9 @@ export async function startRuntimeProcess(
   const args = ['--import', 'tsx', 'infra/local/main.ts', ...(options.welcome ? [] : ['--quiet']), ...(options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory']), ...(options.extraArgs ?? [])];
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached === true });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  // The tail a test reads: large enough that a stop's own lines survive the warnings of work failing around it.
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-200_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-200_000)));
   const exited = new Promise<void>((resolvePromise) => child.once('exit', () => resolvePromise()));
   const url = `http://127.0.0.1:${ports.api}`;
 
