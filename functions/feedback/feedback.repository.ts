@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DetractorAlert, DetractorIdentified, PromoterIdentified, SurveyAnswered, SurveyRequested } from '../../events/feedback';
 import type { EventContract } from '../../events/contract';
+import { dueIndexKeys, dueIndexPage } from '../../shared/aws/due-index';
 import { queryAll } from '../../shared/aws/query';
+import { dueShard as shardOf } from '../../shared/schedules/sweep';
 import { deploymentSecret, saveVersionedDocument } from '../../shared/aws/versioned';
 import { transactWrite, type LabelledItem } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
@@ -32,7 +33,7 @@ const EVENT_ITEM_RETENTION_SECONDS = 7 * 24 * 3600;
 const CONTRACTS: Record<FeedbackEventName, EventContract> = { SurveyRequested, SurveyAnswered, PromoterIdentified, DetractorIdentified, DetractorAlert };
 
 export function dueShard(requestId: string): number {
-  return (createHash('sha256').update(requestId).digest()[0] as number) % DUE_SHARDS;
+  return shardOf(requestId, DUE_SHARDS);
 }
 
 type Label = 'request' | 'budget' | 'event' | 'metrics';
@@ -96,7 +97,7 @@ export class FeedbackRepository implements FeedbackStore {
               // so a request is never deleted when its link lapses.
               expiresAt: undefined,
               linkExpiresAt: request.expiresAt,
-              ...(request.status === 'scheduled' ? { gsi1pk: `DUE#${dueShard(request.requestId)}`, gsi1sk: `${request.dueAt}#${request.requestId}` } : {}),
+              ...(request.status === 'scheduled' ? dueIndexKeys(`DUE#${dueShard(request.requestId)}`, request.dueAt, request.requestId) : {}),
               gsi2pk: `CUSTOMER#${request.customerId}`,
               gsi2sk: `${request.createdAt}#${request.requestId}`,
             },
@@ -158,18 +159,8 @@ export class FeedbackRepository implements FeedbackStore {
   }
 
   async dueRequests(shard: number, now: string, limit: number, cursor?: Record<string, unknown>) {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-        ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':now': `${now}~` },
-        Limit: limit,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => ({ requestId: String(item.pk).slice('REQUEST#'.length) }));
-    return { items, ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+    const page = await dueIndexPage(this.client, this.tableName, `DUE#${shard}`, now, limit, cursor);
+    return { items: page.keys.map(({ pk }) => ({ requestId: pk.slice('REQUEST#'.length) })), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
   async metricsDays(kind: SurveyKind, from: string, to: string): Promise<DayCounts[]> {

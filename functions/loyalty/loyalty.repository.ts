@@ -1,6 +1,7 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { markerItem } from '../../shared/aws/idempotency';
+import { dueIndexPage } from '../../shared/aws/due-index';
 import { queryAll } from '../../shared/aws/query';
 import { conditionalWrite, isConditionalCheckFailure, transactWrite, type LabelledItem, type TransactItem } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
@@ -283,23 +284,12 @@ export class LoyaltyRepository implements LoyaltyStore {
    * but keys: the schedules re-read every item consistently before changing it.
    */
   async dueItems(kind: DueKind, shard: number, now: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: Item[]; cursor?: Record<string, unknown> }> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-        ExpressionAttributeValues: { ':pk': `DUE#${kind}#${shard}`, ':now': `${now}#\uffff` },
-        Limit: limit,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => {
-      const pk = String(item.pk);
-      const sk = String(item.sk);
+    const page = await dueIndexPage(this.client, this.tableName, `DUE#${kind}#${shard}`, now, limit, cursor);
+    const items = page.keys.map(({ pk, sk }) => {
       if (!pk.startsWith('CUST#')) throw new Error(`due index entry ${pk}/${sk} is not a customer's item`);
       return { customerId: pk.slice('CUST#'.length), ...(sk.startsWith('LOT#') ? { lotId: sk.slice('LOT#'.length) } : {}) };
     });
-    return { items, ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+    return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
   // ---- rewards, redemptions, coupons

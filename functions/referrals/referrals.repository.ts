@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   ReferralAttributed,
@@ -11,7 +11,9 @@ import {
   ReferralWelcomeOffered,
 } from '../../events/referrals';
 import type { EventContract } from '../../events/contract';
+import { dueIndexKeys, dueIndexPage } from '../../shared/aws/due-index';
 import { queryAll } from '../../shared/aws/query';
+import { dueShard as shardOf } from '../../shared/schedules/sweep';
 import { deploymentSecret, saveVersionedDocument } from '../../shared/aws/versioned';
 import { conditionalWrite, transactWrite, type LabelledItem } from '../../shared/aws/transactions';
 import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
@@ -55,7 +57,7 @@ const CONTRACTS: Record<ReferralEventName, EventContract> = {
 };
 
 export function dueShard(referralId: string): number {
-  return (createHash('sha256').update(referralId).digest()[0] as number) % DUE_SHARDS;
+  return shardOf(referralId, DUE_SHARDS);
 }
 
 type Label = 'referral' | 'history' | 'referee' | 'velocity' | 'advocate';
@@ -389,7 +391,7 @@ export class ReferralsRepository implements ReferralStore {
         sk: 'REFERRAL',
         type: 'referral',
         ...referral,
-        ...(due ? { gsi1pk: `DUE#${dueShard(referral.referralId)}`, gsi1sk: `${due}#${referral.referralId}` } : {}),
+        ...(due ? dueIndexKeys(`DUE#${dueShard(referral.referralId)}`, due, referral.referralId) : {}),
         gsi2pk: `STATUS#${referral.status}`,
         gsi2sk: `${referral.updatedAt}#${referral.referralId}`,
         gsi3pk: `ADVOCATE#${referral.advocateCustomerId}`,
@@ -432,18 +434,8 @@ export class ReferralsRepository implements ReferralStore {
   }
 
   async dueReferrals(shard: number, now: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: { referralId: string }[]; cursor?: Record<string, unknown> }> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-        ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ':now': `${now}~` },
-        Limit: limit,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => ({ referralId: String(item.pk).slice('REFERRAL#'.length) }));
-    return { items, ...(result.LastEvaluatedKey ? { cursor: result.LastEvaluatedKey } : {}) };
+    const page = await dueIndexPage(this.client, this.tableName, `DUE#${shard}`, now, limit, cursor);
+    return { items: page.keys.map(({ pk }) => ({ referralId: pk.slice('REFERRAL#'.length) })), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
   // ---- privacy

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * A sweep over a sharded due-time index, as the schedules run it: every shard at once, each paging with its Query
  * cursor until it has no due items left or the invocation's time (or an item budget) runs out. Items that share an
@@ -39,6 +40,11 @@ export interface SweepResult {
   pages: number;
   /** Shards read to their end. */
   shardsDone: number;
+}
+
+/** The shard of a due-time index an item's entry goes to: spread evenly by a hash of its id, the same on every write. */
+export function dueShard(id: string, shards: number): number {
+  return (createHash('sha256').update(id).digest()[0] as number) % shards;
 }
 
 /** Groups a page's items by order key, keeping index order within each group and groups in first-seen order. */

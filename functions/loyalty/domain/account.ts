@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dueShard as shardOf } from '../../../shared/schedules/sweep';
 import type { ExplanationStep } from './points';
 
 /**
@@ -204,5 +205,5 @@ export function entryIdFor(customerId: string, seq: number): string {
 /** Deterministic shard of the due-time index, so one customer's due items stay in order in one partition. */
 export const DUE_SHARDS = 8;
 export function dueShard(customerId: string): number {
-  return createHash('sha256').update(customerId).digest()[0]! % DUE_SHARDS;
+  return shardOf(customerId, DUE_SHARDS);
 }
