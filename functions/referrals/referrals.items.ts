@@ -98,6 +98,3 @@ export function codeFromItem(item: unknown): CodeRecord {
 export function programFromItem(item: unknown): ReferralProgram {
   return parseItem(z.object({ program: storedReferralProgram }), item, 'referral program').program;
 }
-
-/** The attributes of a referral item that are the referral (keys, index keys and bookkeeping stripped). */
-export const REFERRAL_ATTRIBUTES = Object.keys(referral.shape);
