@@ -6,7 +6,7 @@ import { queryAll } from '../../shared/aws/query';
 import { dueShard as shardOf } from '../../shared/schedules/sweep';
 import { deploymentSecret, saveVersionedDocument } from '../../shared/aws/versioned';
 import { transactWrite, type LabelledItem } from '../../shared/aws/transactions';
-import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
+import { encodeCursor, startKeyOf, type Page } from '../../shared/domain/pagination';
 import { confirmErasureOnce, ERASED } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import type { FeedbackSettings } from './domain/settings';
@@ -173,11 +173,7 @@ export class FeedbackRepository implements FeedbackStore {
   }
 
   async customerRequests(customerId: string, limit: number, cursor?: string): Promise<Page<SurveyRequest>> {
-    let start: Record<string, unknown> | undefined;
-    if (cursor !== undefined) {
-      start = decodeCursor(cursor);
-      if (!start || start.gsi2pk !== `CUSTOMER#${customerId}`) throw new InvalidCursorError('cursor does not belong to this listing');
-    }
+    const start = startKeyOf(cursor, 'gsi2pk', `CUSTOMER#${customerId}`);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

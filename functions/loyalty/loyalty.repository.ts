@@ -4,7 +4,7 @@ import { markerItem } from '../../shared/aws/idempotency';
 import { dueIndexPage } from '../../shared/aws/due-index';
 import { queryAll } from '../../shared/aws/query';
 import { conditionalWrite, isConditionalCheckFailure, transactWrite, type LabelledItem, type TransactItem } from '../../shared/aws/transactions';
-import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
+import { decodeCursor, encodeCursor, InvalidCursorError, startKeyOf, type Page } from '../../shared/domain/pagination';
 import { ERASED, confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, type OutboxRecord } from '../../shared/events/outbox';
 import { addDays, dueShard, newAccount, type Account, type LedgerEntry, type Lot } from './domain/account';
@@ -295,11 +295,7 @@ export class LoyaltyRepository implements LoyaltyStore {
   // ---- rewards, redemptions, coupons
 
   async listRewards(limit: number, cursor?: string): Promise<Page<Reward>> {
-    let start: Record<string, unknown> | undefined;
-    if (cursor !== undefined) {
-      start = decodeCursor(cursor);
-      if (!start || start.pk !== 'REWARD') throw new InvalidCursorError();
-    }
+    const start = startKeyOf(cursor, 'pk', 'REWARD');
     const result = await this.client.send(
       new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'REWARD' }, Limit: limit, ExclusiveStartKey: start }),
     );
@@ -408,11 +404,7 @@ export class LoyaltyRepository implements LoyaltyStore {
   }
 
   async listRedemptions(customerId: string, limit: number, cursor?: string): Promise<Page<Redemption>> {
-    let start: Record<string, unknown> | undefined;
-    if (cursor !== undefined) {
-      start = decodeCursor(cursor);
-      if (!start || start.gsi2pk !== customerPk(customerId)) throw new InvalidCursorError();
-    }
+    const start = startKeyOf(cursor, 'gsi2pk', customerPk(customerId));
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

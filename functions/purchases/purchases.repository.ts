@@ -6,7 +6,7 @@ import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { queryAll } from '../../shared/aws/query';
 import { isConditionalCheckFailure, transactWrite } from '../../shared/aws/transactions';
-import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
+import { encodeCursor, startKeyOf, type Page } from '../../shared/domain/pagination';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { MAX_HELD_REFUNDS, purchaseEventId, refundEventId, type HeldRefund, type Purchase, type Refund } from './domain/purchase';
 import { heldFromItem, placeholderVersion, purchaseFromItem, refundFromItem } from './purchases.items';
@@ -241,12 +241,7 @@ export class PurchasesRepository implements PurchaseStore, PurchasesPrivacyStore
     const [indexName, keyName, keyValue] = query.storeId
       ? (['gsi2', 'gsi2pk', `STORE#${query.storeId}#CUSTOMER#${query.customerId}`] as const)
       : (['gsi1', 'gsi1pk', `CUSTOMER#${query.customerId}`] as const);
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    if (query.cursor !== undefined) {
-      exclusiveStartKey = decodeCursor(query.cursor);
-      // A cursor is only valid for the listing that produced it: it cannot reach another partition.
-      if (!exclusiveStartKey || exclusiveStartKey[keyName] !== keyValue) throw new InvalidCursorError('cursor does not belong to this listing');
-    }
+    const exclusiveStartKey = startKeyOf(query.cursor, keyName, keyValue);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

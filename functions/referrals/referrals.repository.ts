@@ -16,7 +16,7 @@ import { queryAll } from '../../shared/aws/query';
 import { dueShard as shardOf } from '../../shared/schedules/sweep';
 import { deploymentSecret, saveVersionedDocument } from '../../shared/aws/versioned';
 import { conditionalWrite, transactWrite, type LabelledItem } from '../../shared/aws/transactions';
-import { decodeCursor, encodeCursor, InvalidCursorError, type Page } from '../../shared/domain/pagination';
+import { encodeCursor, startKeyOf, type Page } from '../../shared/domain/pagination';
 import { confirmErasureOnce, ERASED } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import type { ReferralProgram } from './domain/program';
@@ -409,7 +409,7 @@ export class ReferralsRepository implements ReferralStore {
   }
 
   private async listIndex(index: 'gsi2' | 'gsi3', key: string, limit: number, cursor?: string): Promise<Page<Referral>> {
-    const start = this.cursorFor(cursor, `${index}pk`, key);
+    const start = startKeyOf(cursor, `${index}pk`, key);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -425,13 +425,7 @@ export class ReferralsRepository implements ReferralStore {
     return { items: (result.Items ?? []).map(referralFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
-  private cursorFor(cursor: string | undefined, keyName: string, keyValue: string): Record<string, unknown> | undefined {
-    if (cursor === undefined) return undefined;
-    const start = decodeCursor(cursor);
-    // A cursor is only valid for the listing that produced it: it cannot reach another partition.
-    if (!start || start[keyName] !== keyValue) throw new InvalidCursorError('cursor does not belong to this listing');
-    return start;
-  }
+
 
   async dueReferrals(shard: number, now: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: { referralId: string }[]; cursor?: Record<string, unknown> }> {
     const page = await dueIndexPage(this.client, this.tableName, `DUE#${shard}`, now, limit, cursor);

@@ -39,3 +39,14 @@ export interface Page<T> {
 
 /** A cursor that is malformed or belongs to another listing (it may never reach another partition). */
 export class InvalidCursorError extends Error {}
+
+/**
+ * The start key a listing's cursor stands for, refused (InvalidCursorError) unless it is of this listing: its key
+ * `keyName` must be `keyValue`, so a cursor can never reach another partition.
+ */
+export function startKeyOf(cursor: string | undefined, keyName: string, keyValue: string): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  const start = decodeCursor(cursor);
+  if (!start || start[keyName] !== keyValue) throw new InvalidCursorError('cursor does not belong to this listing');
+  return start;
+}
