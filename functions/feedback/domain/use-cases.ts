@@ -59,10 +59,11 @@ export type AskResult =
   | { kind: 'exists'; request: SurveyRequest }
   | { kind: 'not-configured' };
 
-/** An ask: sent at once when due now, otherwise scheduled (and holding the budget's one waiting slot). */
-export async function ask(store: Store, request: Ask, now: string): Promise<AskResult> {
-  const settings = await store.getSettings();
-  if (!settings) return { kind: 'not-configured' };
+/**
+ * An ask: sent at once when due now, otherwise scheduled (and holding the budget's one waiting slot). The caller passes
+ * the settings it already read (a trigger reads them once, through the container's short cache).
+ */
+async function ask(store: Store, request: Ask, settings: FeedbackSettings, now: string): Promise<AskResult> {
   const key = await store.tokenKey();
   return retrying(`survey ask ${request.requestId}`, async () => {
     const existing = await store.getRequest(request.requestId);
@@ -167,6 +168,7 @@ export async function askAfterPurchase(store: Store, purchase: PurchaseTrigger, 
       ...(purchase.email ? { email: purchase.email } : {}),
       properties: { storeId: purchase.storeId, orderId: purchase.orderId },
     },
+    settings,
     now,
   );
 }
@@ -175,11 +177,14 @@ export async function askAfterPurchase(store: Store, purchase: PurchaseTrigger, 
 export async function askAfterTierUpgrade(store: Store, change: { eventId: string; customerId: string; to: string; direction: 'up' | 'down' }, now: string): Promise<AskResult | { kind: 'off' }> {
   const settings = await store.getSettingsCached();
   if (change.direction !== 'up' || !settings?.triggers.tierUpgrade.enabled) return { kind: 'off' };
-  return ask(store, { requestId: triggeredRequestId(`tier:${change.eventId}`), customerId: change.customerId, kind: 'nps', trigger: 'tier_upgrade', dueAt: now, properties: { tier: change.to } }, now);
+  return ask(store, { requestId: triggeredRequestId(`tier:${change.eventId}`), customerId: change.customerId, kind: 'nps', trigger: 'tier_upgrade', dueAt: now, properties: { tier: change.to } }, settings, now);
 }
 
 /** POST /v1/surveys. */
-export function askManually(store: Store, request: { customerId: string; email?: string; kind: SurveyKind; delaySeconds: number; properties?: Record<string, string> }, now: string): Promise<AskResult> {
+export async function askManually(store: Store, request: { customerId: string; email?: string; kind: SurveyKind; delaySeconds: number; properties?: Record<string, string> }, now: string): Promise<AskResult> {
+  // Read through, not from the cache: an ask right after a settings change follows the change.
+  const settings = await store.getSettings();
+  if (!settings) return { kind: 'not-configured' };
   return ask(
     store,
     {
@@ -191,6 +196,7 @@ export function askManually(store: Store, request: { customerId: string; email?:
       ...(request.email ? { email: request.email } : {}),
       ...(request.properties ? { properties: request.properties } : {}),
     },
+    settings,
     now,
   );
 }
@@ -247,12 +253,20 @@ export type OpenResult = (
  * with the settings so that every page — also "answered" and "expired" — speaks the customer's language.
  */
 export async function openSurvey(store: Store, token: string, now: string): Promise<OpenResult> {
+  const [found, settings] = await Promise.all([requestOfToken(store, token, now), store.getSettingsCached()]);
+  return { ...found, settings };
+}
+
+type TokenState = { kind: 'open'; request: SurveyRequest } | { kind: 'not-found' } | { kind: 'expired' } | { kind: 'answered'; request: SurveyRequest };
+
+/** The request a genuine token names, and where it stands (answering needs no settings: one read). */
+async function requestOfToken(store: Store, token: string, now: string): Promise<TokenState> {
   const parsed = parseToken(token);
-  const [request, settings] = await Promise.all([parsed ? store.getRequest(parsed.requestId) : Promise.resolve(undefined), store.getSettingsCached()]);
-  if (!parsed || !request || !tokenMatches(request, parsed.secret) || request.status === 'scheduled' || request.status === 'throttled') return { kind: 'not-found', settings };
-  if (request.status === 'answered') return { kind: 'answered', request, settings };
-  if (isExpired(request, now)) return { kind: 'expired', settings };
-  return { kind: 'open', request, settings };
+  const request = parsed ? await store.getRequest(parsed.requestId) : undefined;
+  if (!parsed || !request || !tokenMatches(request, parsed.secret) || request.status === 'scheduled' || request.status === 'throttled') return { kind: 'not-found' };
+  if (request.status === 'answered') return { kind: 'answered', request };
+  if (isExpired(request, now)) return { kind: 'expired' };
+  return { kind: 'open', request };
 }
 
 export type AnswerResult =
@@ -264,7 +278,7 @@ export type AnswerResult =
 
 export async function answerSurvey(store: Store, answer: { token: string; score: number; comment?: string }, now: string): Promise<AnswerResult> {
   return retrying(`an answer`, async () => {
-    const opened = await openSurvey(store, answer.token, now);
+    const opened = await requestOfToken(store, answer.token, now);
     if (opened.kind === 'answered') return { kind: 'already-answered' } as const;
     if (opened.kind !== 'open') return opened;
     const { request } = opened;
