@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { demoFeedbackSettings } from '../../functions/feedback/domain/settings';
-import { answerSurvey, askAfterPurchase, askManually, saveFeedbackSettings, sendDueSurveys } from '../../functions/feedback/domain/use-cases';
+import { answerSurvey, askAfterPurchase, askAfterTierUpgrade, askManually, feedbackMetrics, saveFeedbackSettings, sendDueSurveys } from '../../functions/feedback/domain/use-cases';
 import { FeedbackRepository } from '../../functions/feedback/feedback.repository';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { uniqueId } from '../support/api-event';
@@ -83,6 +83,34 @@ describe('feedback under concurrency', () => {
     });
     expect((await repo.getBudget(customerId))).toMatchObject({ lastContactAt: sendAt });
     expect((await repo.getBudget(customerId))?.scheduledRequestId).toBeUndefined();
+  });
+
+  it('asks at once after a tier upgrade (once per TierChanged, however often delivered), never after a downgrade', async () => {
+    const at = '2032-06-01T10:00:00.000Z';
+    const up = { eventId: uniqueId('tier-event'), customerId: uniqueId('fb-tier'), to: 'Silver', direction: 'up' as const };
+    const outcomes = await Promise.all(Array.from({ length: 3 }, () => askAfterTierUpgrade(container(), up, at)));
+    expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['exists', 'exists', 'requested']);
+    const sent = outcomes.find((outcome) => outcome.kind === 'requested');
+    expect(sent && 'request' in sent ? sent.request : undefined).toMatchObject({ status: 'requested', trigger: 'tier_upgrade', kind: 'nps', properties: { tier: 'Silver' } });
+    const down = { eventId: uniqueId('tier-event'), customerId: uniqueId('fb-tier'), to: 'Bronze', direction: 'down' as const };
+    expect(await askAfterTierUpgrade(repo, down, at)).toEqual({ kind: 'off' });
+    expect(await repo.getBudget(down.customerId)).toBeUndefined();
+  });
+
+  it('answers CSAT on 1-5, counts satisfied (4-5) and unsatisfied, and reports the CSAT share', async () => {
+    const day = '2032-06-05';
+    const at = `${day}T10:00:00.000Z`;
+    const before = await feedbackMetrics(repo, { kind: 'csat', from: day, to: day });
+    for (const score of [5, 4, 2]) {
+      const asked = await askManually(repo, { customerId: uniqueId('fb-csat'), kind: 'csat', delaySeconds: 0 }, at);
+      if (asked.kind !== 'requested') throw new Error(asked.kind);
+      const token = decodeURIComponent(new URL(asked.link).pathname.slice('/s/'.length));
+      expect(await answerSurvey(repo, { token, score: 6 }, at)).toEqual({ kind: 'invalid-score', min: 1, max: 5 });
+      expect(await answerSurvey(repo, { token, score }, at)).toMatchObject({ kind: 'answered', category: score >= 4 ? 'satisfied' : 'unsatisfied' });
+    }
+    const after = await feedbackMetrics(repo, { kind: 'csat', from: day, to: day });
+    expect([after.satisfied - before.satisfied, after.unsatisfied - before.unsatisfied, after.responses - before.responses]).toEqual([2, 1, 3]);
+    if (before.responses === 0) expect(after.csat).toBe(67);
   });
 
   it('erases comments and emails but keeps scores and counters, confirming once when run twice', async () => {

@@ -388,6 +388,43 @@ describe('a refund recorded before the PurchaseRecorded is handled', () => {
   });
 });
 
+describe('a refund during the hold (its event arriving after the referral became pending)', () => {
+  it('rejects on a partial refund that leaves less than the minimum order, and not on one that leaves enough', async () => {
+    const t = '2031-06-10T10:00:00.000Z';
+    const advocate = await newAdvocate('Kira', t);
+    const [below, above] = [uniqueId('friend'), uniqueId('friend')];
+    const purchases_ = await Promise.all([buy(below, { occurredAt: t, code: advocate.code }), buy(above, { occurredAt: t, code: advocate.code })]);
+    for (const purchase of purchases_) expect(await onPurchase(container(), facts, purchase, plus(t, 10))).toBe('attributed');
+    // 50.00 orders, 20.00 minimum: a 35.00 refund leaves 15.00 (below), a 20.00 refund leaves 30.00 (enough).
+    const refund = (customerId: string, orderId: string, refundedTotalMinor: number) =>
+      onRefund(container(), { storeId: STORE, orderId, customerId, purchaseAmountMinor: 5000, refundedTotalMinor, fullyRefunded: false }, plus(t, 60));
+    expect(await refund(below, purchases_[0]?.orderId as string, 3500)).toBe('rejected');
+    expect(await refund(above, purchases_[1]?.orderId as string, 2000)).toBe('unaffected');
+    expect(await onlyReferralOf(below)).toMatchObject({ status: 'rejected', rejection: { reason: 'refunded', rule: 'refund' } });
+    expect(await onlyReferralOf(above)).toMatchObject({ status: 'pending' });
+    // A refund of another order of the friend's is not the qualifying purchase's.
+    expect(await refund(above, uniqueId('order'), 5000)).toBe('not-referred');
+    expect((await repo.getAdvocate(advocate.customerId))?.stats).toMatchObject({ referred: 2, pending: 1, rejected: 1, pendingRewardPoints: 500 });
+    await expectTableConsistent();
+  });
+});
+
+describe('a friend who was already a customer', () => {
+  it('is rejected as existing_customer, by purchase and by signup alike', async () => {
+    const t = '2031-06-12T10:00:00.000Z';
+    const advocate = await newAdvocate('Lena', t);
+    const [byPurchase, bySignup] = [uniqueId('friend'), uniqueId('friend')];
+    await buy(byPurchase, { occurredAt: days(t, -40) });
+    await buy(bySignup, { occurredAt: days(t, -40) });
+    const purchase = await buy(byPurchase, { occurredAt: t, code: advocate.code });
+    expect(await onPurchase(container(), facts, purchase, plus(t, 10))).toBe('attributed');
+    expect(await onlyReferralOf(byPurchase)).toMatchObject({ status: 'rejected', rejection: { reason: 'existing_customer', rule: 'existingCustomer' } });
+    const signup = await attributeSignup(container(), facts, { code: advocate.code, refereeCustomerId: bySignup, by: 'storefront:shop' }, plus(t, 20));
+    expect(signup).toMatchObject({ kind: 'created', referral: { status: 'rejected', rejection: { reason: 'existing_customer' } } });
+    await expectTableConsistent();
+  });
+});
+
 describe('the settle schedule, twice at once', () => {
   async function pendingReferrals(advocates: { customerId: string; code: string }[], perAdvocate: number, t: string): Promise<Referral[]> {
     const created = await Promise.all(
