@@ -263,6 +263,13 @@ export class ReferralsRepository implements ReferralStore {
     return typeof result.Item?.referralId === 'string' ? result.Item.referralId : undefined;
   }
 
+  async customerRecords(customerId: string): Promise<{ advocate?: Advocate; claim?: string }> {
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': customerPk(customerId) }, ConsistentRead: true });
+    const advocate = items.find((item) => item.sk === 'ADVOCATE');
+    const claim = items.find((item) => item.sk === 'REFEREE')?.referralId;
+    return { ...(advocate ? { advocate: advocateFromItem(advocate) } : {}), ...(typeof claim === 'string' ? { claim } : {}) };
+  }
+
   async getReferral(referralId: string): Promise<Referral | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: referralPk(referralId), sk: 'REFERRAL' }, ConsistentRead: true }));
     return result.Item ? referralFromItem(result.Item) : undefined;

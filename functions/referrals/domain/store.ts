@@ -82,6 +82,8 @@ export interface ReferralStore {
 
   /** The referral claiming this referee, if any. */
   refereeClaim(customerId: string): Promise<string | undefined>;
+  /** The customer as an advocate and as a referee (the claim's referral id), in one read. */
+  customerRecords(customerId: string): Promise<{ advocate?: Advocate; claim?: string }>;
   getReferral(referralId: string): Promise<Referral | undefined>;
   history(referralId: string): Promise<HistoryEntry[]>;
   velocity(key: string): Promise<number>;

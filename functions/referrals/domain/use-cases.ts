@@ -276,10 +276,15 @@ export type PurchaseOutcome = 'not-referred' | 'attributed' | 'judged' | 'alread
 export async function onPurchase(store: Store, purchases: PurchaseFacts, purchase: PurchaseEvent, now: string): Promise<PurchaseOutcome> {
   const salt = await store.hashSalt();
   const emailHash = purchase.email !== undefined ? hashEmail(salt, purchase.email) : undefined;
-  if (emailHash) await rememberAdvocateEmail(store, purchase.customerId, emailHash);
+  // One read for both records every purchase needs: the buyer as an advocate (their email) and as a referee (the claim).
+  const records = await store.customerRecords(purchase.customerId);
+  if (emailHash && records.advocate) await rememberAdvocateEmail(store, records.advocate, emailHash);
   const referralId = newReferralId();
+  let firstAttempt = true;
   return retrying(`referral judgement of order ${purchase.orderId}`, async () => {
-    const claim = await store.refereeClaim(purchase.customerId);
+    // The first attempt uses the claim read above; a retry (after a conflict) reads it again.
+    const claim = firstAttempt ? records.claim : await store.refereeClaim(purchase.customerId);
+    firstAttempt = false;
     const claimed = claim ? await store.getReferral(claim) : undefined;
     if (claimed && !releasesReferee(claimed)) return judgeClaimed(store, purchases, claimed, purchase, emailHash, now);
     if (purchase.referralCode === undefined) return 'not-referred';
@@ -346,11 +351,11 @@ async function judge(store: Store, purchases: PurchaseFacts, planned: ReferralCh
   return { change: planned, velocity };
 }
 
-async function rememberAdvocateEmail(store: Store, customerId: string, emailHash: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const advocate = await store.getAdvocate(customerId);
-    if (!advocate || advocate.emailHashes[0] === emailHash) return;
-    if ((await store.rememberEmail(customerId, withEmail(advocate.emailHashes, emailHash), advocate.version)) === 'saved') return;
+async function rememberAdvocateEmail(store: Store, read: Advocate, emailHash: string): Promise<void> {
+  let advocate: Advocate | undefined = read;
+  for (let attempt = 0; attempt < 5 && advocate && advocate.emailHashes[0] !== emailHash; attempt++) {
+    if ((await store.rememberEmail(advocate.customerId, withEmail(advocate.emailHashes, emailHash), advocate.version)) === 'saved') return;
+    advocate = await store.getAdvocate(advocate.customerId);
   }
 }
 
