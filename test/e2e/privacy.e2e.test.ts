@@ -56,7 +56,13 @@ describe('export', () => {
       activity: expect.objectContaining({ orderCount: 1 }),
       loyalty: expect.objectContaining({ account: expect.objectContaining({ customerId: 'gdpr-export' }), ledger: expect.any(Array) }),
     });
-    expect((await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${marketer}` } })).status).toBe(200);
+    // The purchase also scheduled an NPS survey (the demo settings ask 7 days after a purchase), with the email.
+    const withFeedback = await eventually(async () => {
+      const again = await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${marketer}` } });
+      return (again.body.feedback as unknown[] | undefined)?.length === 1 ? again.body : undefined;
+    }, 10_000);
+    expect(withFeedback.feedback).toEqual([expect.objectContaining({ trigger: 'purchase', status: 'scheduled', email: emailOf('gdpr-export') })]);
+    expect(withFeedback.referrals).toMatchObject({ codes: [], referred: [], referredBy: null });
     const other = (await runtime.cli('token', '--customer', 'someone-else')).trim();
     expect((await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
   });
