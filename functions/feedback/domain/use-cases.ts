@@ -66,9 +66,12 @@ export type AskResult =
 async function ask(store: Store, request: Ask, settings: FeedbackSettings, now: string): Promise<AskResult> {
   const key = await store.tokenKey();
   return retrying(`survey ask ${request.requestId}`, async () => {
+    // The budget is read before the request: a request and the budget it spent commit together, so a budget read
+    // first that shows this ask's spending is followed by a read that finds the request. Read the other way round, a
+    // redelivery could miss the request, then find the budget its own first delivery spent, and answer "throttled".
+    const budget = await store.getBudget(request.customerId);
     const existing = await store.getRequest(request.requestId);
     if (existing) return { kind: 'exists', request: existing } as const;
-    const budget = await store.getBudget(request.customerId);
     const dueNow = Date.parse(request.dueAt) <= Date.parse(now);
     // A redelivered trigger that lost the race to its own first delivery finds that request waiting: it is the same ask.
     if (budget?.scheduledRequestId === request.requestId) return RETRY;
