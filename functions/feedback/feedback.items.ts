@@ -30,6 +30,8 @@ const budget = z.object({
   lastContactAt: z.string().optional(),
   lastRequestId: z.string().optional(),
   scheduledRequestId: z.string().optional(),
+  followUpId: z.string().optional(),
+  lastDetractorAt: z.string().optional(),
   version: int,
 });
 

@@ -1,16 +1,16 @@
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DetractorAlert, DetractorIdentified, PromoterIdentified, SurveyAnswered, SurveyRequested } from '../../events/feedback';
 import type { EventContract } from '../../events/contract';
 import { dueIndexKeys, dueIndexPage } from '../../shared/aws/due-index';
 import { queryAll } from '../../shared/aws/query';
 import { dueShard as shardOf } from '../../shared/schedules/sweep';
 import { deploymentSecret, saveVersionedDocument } from '../../shared/aws/versioned';
-import { transactWrite, type LabelledItem } from '../../shared/aws/transactions';
+import { isConditionalCheckFailure, transactWrite, type LabelledItem } from '../../shared/aws/transactions';
 import { encodeCursor, startKeyOf, type Page } from '../../shared/domain/pagination';
 import { confirmErasureOnce, ERASED } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import type { FeedbackSettings } from './domain/settings';
-import type { FeedbackEventName, FeedbackStore, RequestChange } from './domain/store';
+import type { ContactStore, FeedbackEventName, FeedbackStore, RequestChange } from './domain/store';
 import { newTokenKey, type ContactBudget, type DayCounts, type SurveyKind, type SurveyRequest } from './domain/survey';
 import { DUE_SHARDS } from './domain/use-cases';
 import { budgetFromItem, dayFromItem, requestFromItem, settingsFromItem } from './feedback.items';
@@ -19,7 +19,8 @@ import { budgetFromItem, dayFromItem, requestFromItem, settingsFromItem } from '
  * The feedback table (owned by this service alone):
  *   SETTINGS / CURRENT and V#<n>        the feedback settings and their versions
  *   SECRET / TOKEN_KEY                  the key response tokens are derived from (created once; never leaves the table)
- *   CUSTOMER#<id> / BUDGET              the contact budget: last ask, and the one ask waiting
+ *   CUSTOMER#<id> / BUDGET              the contact budget: last ask (a survey or another service's contact), the
+ *                                       one ask waiting, the follow-up riding on the last ask, the last detractor answer
  *   REQUEST#<id> / REQUEST              a survey request; gsi1 DUE#<shard> by due time while scheduled (keys only),
  *                                       gsi2 CUSTOMER#<id> newest first
  *   REQUEST#<id> / EVENT#<name>         an event's outbox item; expires once relayed (the link and a detractor's
@@ -28,6 +29,9 @@ import { budgetFromItem, dayFromItem, requestFromItem, settingsFromItem } from '
  */
 const requestPk = (requestId: string) => `REQUEST#${requestId}`;
 const budgetKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'BUDGET' });
+/** The condition of every budget write: the version read, or (0) that there is none yet. */
+const budgetCondition = (expectedVersion: number) =>
+  expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
 /** Outbox items are read once by the stream; a week covers any replay of the stream (24 h retention). */
 const EVENT_ITEM_RETENTION_SECONDS = 7 * 24 * 3600;
 const CONTRACTS: Record<FeedbackEventName, EventContract> = { SurveyRequested, SurveyAnswered, PromoterIdentified, DetractorIdentified, DetractorAlert };
@@ -38,7 +42,7 @@ export function dueShard(requestId: string): number {
 
 type Label = 'request' | 'budget' | 'event' | 'metrics';
 
-export class FeedbackRepository implements FeedbackStore {
+export class FeedbackRepository implements FeedbackStore, ContactStore {
   private cachedSettings: { settings: FeedbackSettings | undefined; until: number } | undefined;
   private key: string | undefined;
 
@@ -73,6 +77,18 @@ export class FeedbackRepository implements FeedbackStore {
   async getBudget(customerId: string): Promise<ContactBudget | undefined> {
     const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: budgetKey(customerId), ConsistentRead: true }));
     return result.Item ? budgetFromItem(result.Item) : undefined;
+  }
+
+  /** The budget alone (a claim by another service's contact), conditioned on the version read. */
+  async saveBudget(budget: ContactBudget, expectedVersion: number): Promise<'saved' | 'conflict'> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...budgetKey(budget.customerId), type: 'contactBudget', ...budget }, ...budgetCondition(expectedVersion) }));
+      return 'saved';
+    } catch (error) {
+      // A lost race, or an ask or answer transaction writing the budget at this very moment: the caller reads again.
+      if (isConditionalCheckFailure(error) || (error as { name?: unknown } | null)?.name === 'TransactionConflictException') return 'conflict';
+      throw error;
+    }
   }
 
   async getRequest(requestId: string): Promise<SurveyRequest | undefined> {
@@ -113,7 +129,7 @@ export class FeedbackRepository implements FeedbackStore {
           Put: {
             TableName: this.tableName,
             Item: { ...budgetKey(request.customerId), type: 'contactBudget', ...change.budget.next },
-            ...(change.budget.expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.budget.expectedVersion } }),
+            ...budgetCondition(change.budget.expectedVersion),
           },
         },
       });

@@ -60,4 +60,6 @@ export const feedbackService = defineService({
   schedules: [{ name: 'feedback-send-due', function: 'feedbackSchedules', expression: 'rate(15 minutes)', description: 'Scheduled surveys whose time came are sent or dropped' }],
   produces: [...FEEDBACK_EVENTS],
   privacy: { export: 'exportFeedbackCustomer', erase: 'eraseFeedbackCustomer' },
+  // Other services' contacts (testimonial requests) claim the contact budget through this facade: it writes the budget.
+  exposes: [{ module: 'functions/feedback/contact-budget.facade.ts', tables: { feedback: 'readWrite' } }],
 });

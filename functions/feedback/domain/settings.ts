@@ -5,6 +5,8 @@ import * as z from 'zod';
  * moments of the journey ask for feedback, the contact budget every ask shares, and how long a link stays valid.
  */
 export const THROTTLE_DAYS = [7, 14, 30, 90, 180, 365] as const;
+/** The contact budget's window when a marketer set none — and when no settings are saved at all (a testimonial ask still respects one). */
+export const DEFAULT_THROTTLE_DAYS = 90;
 
 const pageStrings = z.strictObject({
   question: z.string().trim().min(1).max(200).optional(),
@@ -40,7 +42,7 @@ export const feedbackSettingsInput = z.strictObject({
     .number()
     .int()
     .refine((days) => (THROTTLE_DAYS as readonly number[]).includes(days), `must be one of ${THROTTLE_DAYS.join(', ')}`)
-    .default(90),
+    .default(DEFAULT_THROTTLE_DAYS),
   /** How long a response link stays valid. */
   expiryDays: z.number().int().min(1).max(90).default(14),
   /** The response page's texts by language (en, de, fr-CA …), over the built-in English ones; chosen by Accept-Language. */

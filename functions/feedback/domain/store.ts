@@ -38,3 +38,11 @@ export interface FeedbackStore {
   metricsDays(kind: SurveyKind, from: string, to: string): Promise<DayCounts[]>;
   customerRequests(customerId: string, limit: number, cursor?: string): Promise<Page<SurveyRequest>>;
 }
+
+/**
+ * What a claim on the contact budget needs (another service's contact, through the contact-budget facade): the budget
+ * written alone, conditioned on the version read (0: it must not exist yet).
+ */
+export interface ContactStore extends Pick<FeedbackStore, 'getSettingsCached' | 'getBudget' | 'getRequest' | 'customerRequests'> {
+  saveBudget(budget: ContactBudget, expectedVersion: number): Promise<'saved' | 'conflict'>;
+}

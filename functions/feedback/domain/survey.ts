@@ -31,12 +31,21 @@ export interface SurveyRequest {
   readonly version: number;
 }
 
-/** The customer's contact budget: when they were last asked (by any ask), and the one ask waiting to go out. */
+/**
+ * The customer's contact budget: when they were last asked (by any ask: a survey or another service's contact, such as
+ * a testimonial request), the one ask waiting to go out, the one follow-up that rode on the last contact, and when
+ * they last answered NPS as a detractor (no testimonial request goes to them within the window after that).
+ */
 export interface ContactBudget {
   readonly customerId: string;
   readonly lastContactAt?: string;
+  /** The survey request or contact that last spent the budget. */
   readonly lastRequestId?: string;
   readonly scheduledRequestId?: string;
+  /** The contact that followed up on `lastRequestId` within its ask (at most one; cleared when another contact spends the budget). */
+  readonly followUpId?: string;
+  /** The latest NPS detractor answer (0-6), written in the answer's transaction. */
+  readonly lastDetractorAt?: string;
   readonly version: number;
 }
 

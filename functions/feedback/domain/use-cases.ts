@@ -1,7 +1,8 @@
 import { RETRY, retryOnConflict, type RetryPolicy } from '../../../shared/domain/optimistic';
 import { sweepDue } from '../../../shared/schedules/sweep';
-import type { FeedbackSettings, FeedbackSettingsInput } from './settings';
-import type { Announcement, FeedbackStore } from './store';
+import { decideClaim, summarizeCustomerAnswers, type ContactClaim, type ContactClaimRequest, type CustomerFeedbackSummary } from './contact';
+import { DEFAULT_THROTTLE_DAYS, type FeedbackSettings, type FeedbackSettingsInput } from './settings';
+import type { Announcement, ContactStore, FeedbackStore } from './store';
 import {
   addDays,
   budgetAllows,
@@ -137,11 +138,13 @@ function send(request: SurveyRequest, budget: ContactBudget, settings: FeedbackS
   ];
   const { scheduledRequestId: _scheduled, ...rest } = budget;
   const freed = budget.scheduledRequestId === request.requestId || budget.scheduledRequestId === undefined ? rest : budget;
+  // A follow-up rode on the contact this send replaces as the last one: this survey starts with its slot free.
+  const { followUpId: _followUp, ...spent } = freed;
   return {
     link,
     change: {
       request: next,
-      budget: { next: { ...freed, lastContactAt: now, lastRequestId: request.requestId, version: budget.version + 1 }, expectedVersion: budget.version },
+      budget: { next: { ...spent, lastContactAt: now, lastRequestId: request.requestId, version: budget.version + 1 }, expectedVersion: budget.version },
       announce,
       count: { kind: request.kind, day: now.slice(0, 10), requested: 1 },
     },
@@ -301,9 +304,52 @@ export async function answerSurvey(store: Store, answer: { token: string; score:
         data: { ...base, score: answer.score, priority: answer.score <= 3 ? 'urgent' : 'high', ...(comment ? { comment } : {}), ...(request.email ? { email: request.email } : {}), answeredAt: now },
       });
     }
-    const outcome = await store.commit({ request: answered, expectedVersion: request.version, announce, count: { kind: request.kind, day: now.slice(0, 10), answered: category } });
+    // A detractor is remembered on the contact budget in the answer's own transaction, conditioned on the budget's
+    // version: a testimonial claim racing this answer either commits first (and this answer re-reads) or reads the
+    // detractor. Only detractors pay the extra read; other answers still read the request alone.
+    const budget = category === 'detractor' ? await detractorBudget(store, request.customerId, now) : undefined;
+    const outcome = await store.commit({ request: answered, expectedVersion: request.version, ...(budget ? { budget } : {}), announce, count: { kind: request.kind, day: now.slice(0, 10), answered: category } });
     return outcome === 'committed' ? ({ kind: 'answered', request: answered, category } as const) : RETRY;
   });
+}
+
+/** The budget after a detractor answer at `at` (the latest detractor answer is kept: answers may land out of order). */
+async function detractorBudget(store: Store, customerId: string, at: string): Promise<{ next: ContactBudget; expectedVersion: number }> {
+  const current: ContactBudget = (await store.getBudget(customerId)) ?? { customerId, version: 0 };
+  const lastDetractorAt = current.lastDetractorAt !== undefined && Date.parse(current.lastDetractorAt) > Date.parse(at) ? current.lastDetractorAt : at;
+  return { next: { ...current, lastDetractorAt, version: current.version + 1 }, expectedVersion: current.version };
+}
+
+// ---- contacts other services make (testimonial requests), on the same budget
+
+/**
+ * A claim on the customer's contact budget by another service's contact (see contact.ts for the rules). The budget is
+ * written conditioned on the version read — the version every survey ask, send and detractor answer also moves — so
+ * racing claims, asks and answers serialize: the loser reads again and decides on what won.
+ */
+export async function claimContact(store: ContactStore, claim: ContactClaimRequest): Promise<ContactClaim> {
+  // Settings saved a moment ago may be up to the cache's few seconds late here; with none saved the default window holds.
+  const throttleDays = (await store.getSettingsCached())?.throttleDays ?? DEFAULT_THROTTLE_DAYS;
+  return retrying(`contact claim ${claim.contactId}`, async () => {
+    const budget = await store.getBudget(claim.customerId);
+    const waiting = budget?.scheduledRequestId !== undefined ? await store.getRequest(budget.scheduledRequestId) : undefined;
+    const decision = decideClaim(claim, budget, waiting, throttleDays);
+    if (decision.kind !== 'claimed') return decision;
+    if (!decision.write) return { kind: 'claimed' } as const;
+    return (await store.saveBudget(decision.write.next, decision.write.expectedVersion)) === 'saved' ? ({ kind: 'claimed' } as const) : RETRY;
+  });
+}
+
+/** The customer's NPS answers summed up, from every request of theirs (the customer index, page by page). */
+export async function customerFeedbackSummary(store: Pick<FeedbackStore, 'customerRequests'>, customerId: string): Promise<CustomerFeedbackSummary> {
+  const requests: SurveyRequest[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.customerRequests(customerId, 100, cursor);
+    requests.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return summarizeCustomerAnswers(requests);
 }
 
 // ---- metrics and listings
