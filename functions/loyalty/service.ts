@@ -116,4 +116,5 @@ export const loyaltyService = defineService({
   ],
   produces: [PointsEarned, PointsReversed, PointsReleased, PointsExpired, PointsExpiringSoon, PointsAdjusted, RewardRedeemed, RedemptionCancelled, TierChanged],
   privacy: { export: 'exportLoyaltyCustomer', erase: 'eraseLoyaltyCustomer' },
+  exposes: [{ module: 'functions/loyalty/loyalty.reads.facade.ts', tables: { loyalty: 'read' } }],
 });

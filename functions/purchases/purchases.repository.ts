@@ -258,6 +258,21 @@ export class PurchasesRepository implements PurchaseStore, PurchasesPrivacyStore
   }
 
   /**
+   * An order's refunds (its refund items alone, without their outbox events). The purchase item keeps only the refunded
+   * total; when each refund was recorded is on the refund's own item.
+   */
+  async refundsOf(storeId: string, orderId: string): Promise<Refund[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :refund)',
+      ExpressionAttributeValues: { ':pk': orderKey(storeId, orderId), ':refund': 'REFUND#' },
+      ProjectionExpression: 'storeId, orderId, refundId, amountMinor, currency, #reason, createdAt, fingerprint',
+      ExpressionAttributeNames: { '#reason': 'reason' },
+    });
+    return items.map(refundFromItem);
+  }
+
+  /**
    * The customer's oldest purchases (across stores), oldest first: whether someone was a customer before a date is
    * answered by the first few. The index is eventually consistent: a purchase recorded in the last second may be missing.
    */

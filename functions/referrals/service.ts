@@ -89,4 +89,5 @@ export const referralsService = defineService({
   ],
   produces: [...REFERRAL_EVENTS],
   privacy: { export: 'exportReferralsCustomer', erase: 'eraseReferralsCustomer' },
+  exposes: [{ module: 'functions/referrals/referrals.reads.facade.ts', tables: { referrals: 'read' } }],
 });
