@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join, resolve, dirname } from 'node:path';
 import { build } from 'esbuild';
 import { compileEventPattern } from '../../infra/local/event-pattern';
@@ -11,6 +12,7 @@ import { topology } from '../../infra/topology';
 import { PRIVACY_EXPORTERS_VARIABLE } from '../../shared/privacy/exporter';
 import { costPerMillion, PRICES } from '../../infra/prices';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
+import { wallWidgetScript } from '../../functions/testimonials/widget/widget-script';
 import { startRuntimeProcess, api } from '../support/runtime-process';
 import { throughput } from './throughput';
 import { schedules } from './schedules';
@@ -43,6 +45,8 @@ const targets = {
   pointsVisibleP50Ms: 250,
   // Issue 9.5: the release schedule sustains 10M purchases a month with 2× headroom (26 lots/s × 270 s × 2,880 runs).
   releasedLotsPerSecond: 26,
+  // The embeddable wall-of-love widget stays light on merchants' pages: 12 KiB gzipped at most.
+  widgetGzipKiB: 12,
 };
 const results: Record<string, unknown> = {};
 const misses: string[] = [];
@@ -229,10 +233,20 @@ function patternMatching(): void {
   process.stdout.write(`  matches/s ${check('pattern matches/s', perSecond, targets.patternMatchesPerSecond, false)}\n`);
 }
 
+/** 7. The wall-of-love widget's script: its gzipped size is what every merchant's page downloads. */
+function widget(): void {
+  process.stdout.write('\nWall-of-love widget (loyalty-wall.js, gzip at its default level, as a CDN serves it)\n');
+  const script = wallWidgetScript();
+  const gzipBytes = gzipSync(script).length;
+  results.widget = { bytes: Buffer.byteLength(script), gzipBytes };
+  process.stdout.write(`  ${Buffer.byteLength(script)} bytes; gzipped KiB ${check('widget gzipped KiB', gzipBytes / 1024, targets.widgetGzipKiB)}\n`);
+}
+
 // `npm run bench -- --only bundles` measures the bundles alone (quick, no runtime).
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 if (!only || only === 'bundles') await bundles();
 if (!only || only === 'patterns') patternMatching();
+if (!only || only === 'widget') widget();
 if (!only || only === 'runtime') await runtimeLoad();
 if (!only || only === 'cost') await cost();
 if (!only || only === 'throughput') await throughput(check, results, targets);
