@@ -12,9 +12,11 @@ import { PurchaseRefunded } from './purchase-refunded';
 import { RedemptionCancelled } from './redemption-cancelled';
 import { ReferralAttributed, ReferralExpired, ReferralFlagged, ReferralPending, ReferralQualified, ReferralRejected, ReferralRewarded, ReferralWelcomeOffered } from './referrals';
 import { RewardRedeemed } from './reward-redeemed';
+import { CaseStudyStageChanged, TestimonialApproved, TestimonialRejected, TestimonialRequested, TestimonialSubmitted, TestimonialWithdrawn } from './testimonials';
 import { TierChanged } from './tier-changed';
 
 export {
+  CaseStudyStageChanged,
   CustomerErased,
   CustomerErasedV1,
   CustomerErasureRequested,
@@ -41,6 +43,11 @@ export {
   ReferralRewarded,
   ReferralWelcomeOffered,
   RewardRedeemed,
+  TestimonialApproved,
+  TestimonialRejected,
+  TestimonialRequested,
+  TestimonialSubmitted,
+  TestimonialWithdrawn,
   TierChanged,
 };
 export type { EventContract, EventDetail, EventEnvelope, EventPattern } from './contract';

@@ -7,6 +7,7 @@ import { platformService } from '../functions/platform/service';
 import { privacyService } from '../functions/privacy/service';
 import { purchasesService } from '../functions/purchases/service';
 import { referralsService } from '../functions/referrals/service';
+import { testimonialsService } from '../functions/testimonials/service';
 import { webhooksService } from '../functions/webhooks/service';
 import { composeTopology } from './compose';
 
@@ -24,6 +25,7 @@ export const topology = composeTopology([
   loyaltyService,
   referralsService,
   feedbackService,
+  testimonialsService,
   webhooksService,
   privacyService,
   metaService,

@@ -7,6 +7,8 @@ import { demoFeedbackSettings } from '../../functions/feedback/domain/settings';
 import { FeedbackRepository } from '../../functions/feedback/feedback.repository';
 import { DEMO_REFERRAL_PROGRAM } from '../../functions/referrals/domain/program';
 import { ReferralsRepository } from '../../functions/referrals/referrals.repository';
+import { demoTestimonialSettings } from '../../functions/testimonials/domain/settings';
+import { TestimonialsRepository } from '../../functions/testimonials/testimonials.repository';
 import { physicalTableName } from '../topology';
 import type { LocalIssuer } from './issuer';
 
@@ -30,8 +32,9 @@ export async function createDemoStore(issuer: LocalIssuer, now: () => Date): Pro
 const DEMO_SETTINGS_BY = 'local-runtime (demo settings)';
 
 /**
- * The demo loyalty and referral programs and feedback settings, unless they exist already (a merchant's own stay).
- * The demo feedback settings point response links at this runtime, and follow it when it starts on another port.
+ * The demo loyalty and referral programs and feedback and testimonial settings, unless they exist already (a
+ * merchant's own stay). The demo settings point response links at this runtime, and follow it when it starts on
+ * another port.
  */
 export async function seedDemoProgram(now: () => Date, apiUrl: string): Promise<void> {
   const loyalty = new LoyaltyRepository(dynamoDocumentClient(), physicalTableName('local', 'loyalty'));
@@ -46,5 +49,13 @@ export async function seedDemoProgram(now: () => Date, apiUrl: string): Promise<
   const settings = await feedback.getSettings();
   if (!settings || (settings.updatedBy === DEMO_SETTINGS_BY && settings.responseBaseUrl !== apiUrl)) {
     await feedback.saveSettings({ ...demoFeedbackSettings(apiUrl), version: (settings?.version ?? 0) + 1, updatedAt: now().toISOString(), updatedBy: DEMO_SETTINGS_BY }, settings?.version ?? 0);
+  }
+  const testimonials = new TestimonialsRepository(dynamoDocumentClient(), physicalTableName('local', 'testimonials'));
+  const testimonialSettings = await testimonials.getSettings();
+  if (!testimonialSettings || (testimonialSettings.updatedBy === DEMO_SETTINGS_BY && testimonialSettings.responseBaseUrl !== apiUrl)) {
+    await testimonials.saveSettings(
+      { ...demoTestimonialSettings(apiUrl), version: (testimonialSettings?.version ?? 0) + 1, updatedAt: now().toISOString(), updatedBy: DEMO_SETTINGS_BY },
+      testimonialSettings?.version ?? 0,
+    );
   }
 }

@@ -54,14 +54,15 @@ describe('topology', () => {
       feedback: 'feedback',
       loyalty: 'loyalty',
       referrals: 'referrals',
+      testimonials: 'testimonials',
       webhooks: 'webhooks',
     });
-    expect(topology.streams.map((stream) => stream.table).sort()).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals']);
+    expect(topology.streams.map((stream) => stream.table).sort()).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals', 'testimonials']);
     for (const stream of topology.streams) expect(stream.function).toBe(topology.outboxRelayFunction);
   });
 
   it('reaches every service with personal data for export and erasure through its own functions', () => {
-    expect(topology.privacy.map((duty) => duty.service).sort()).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals']);
+    expect(topology.privacy.map((duty) => duty.service).sort()).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals', 'testimonials']);
     const exporter = topology.functions[topology.privacyExportFunction];
     expect(exporter?.invokes.slice().sort()).toEqual(topology.privacy.map((duty) => duty.export).sort());
     // The export function binds no table: it asks the services.

@@ -448,7 +448,8 @@ export type StageMove =
 
 /** Counted in UTF-16 code units, as zod's string max (and a textarea's maxlength) counts them. */
 export const MAX_NOTE_LENGTH = 2000;
-export const MAX_NOTES = 100;
+// 50 notes of 2,000 characters stay inside one 400 KB item even at 3 bytes a character (CJK text).
+export const MAX_NOTES = 50;
 
 export const NEXT_STAGES: Readonly<Record<CaseStudyStage, readonly CaseStudyStage[]>> = deepFreeze({
   candidate: ['contacted', 'declined'],
