@@ -1,4 +1,4 @@
-import { ROUTE_KEYS_VARIABLE } from '../functions/platform/platform.routes';
+import { encodeRouteKeys, ROUTE_KEYS_VARIABLE } from '../functions/platform/platform.routes';
 import { routeKey } from '../shared/http/route';
 import { PRIVACY_EXPORTERS_VARIABLE } from '../shared/privacy/exporter';
 import { eventBusName, functionOf, physicalTableName, tableOf, topology, type FunctionName } from './topology';
@@ -28,7 +28,7 @@ export function functionEnvironment(name: FunctionName, context: { stage: string
     env.JWKS_URL = context.tokens.jwksUrl;
   }
   if (name === topology.fallbackFunction) {
-    const value = topology.routes.map(routeKey).join(',');
+    const value = encodeRouteKeys(topology.routes.map(routeKey));
     // Route keys travel in the environment; Lambda caps it at 4 KiB, so a growing API fails here, at synth, loudly.
     if (value.length > LAMBDA_ENVIRONMENT_LIMIT_BYTES / 2) throw new Error(`${ROUTE_KEYS_VARIABLE} is ${value.length} bytes: too close to Lambda's 4 KiB environment limit`);
     env[ROUTE_KEYS_VARIABLE] = value;

@@ -2,7 +2,7 @@ import { loadConfig, nonEmpty } from '../../shared/config';
 import { Problems } from '../../shared/http/problem';
 import { compileRoutes } from '../../shared/http/route-matching';
 import { httpHandler } from '../../shared/http/stack';
-import { ROUTE_KEYS_VARIABLE, unmatched } from './platform.routes';
+import { decodeRouteKeys, ROUTE_KEYS_VARIABLE, unmatched } from './platform.routes';
 
 /**
  * The $default route: API Gateway sends here whatever matches no declared route. Answers problem+json
@@ -10,11 +10,7 @@ import { ROUTE_KEYS_VARIABLE, unmatched } from './platform.routes';
  * environment, not from the topology module, so this bundle stays small and unchanged when routes change.
  */
 const config = loadConfig({ [ROUTE_KEYS_VARIABLE]: nonEmpty });
-const routes = config[ROUTE_KEYS_VARIABLE].split(',').map((key) => {
-  const [method = '', path = ''] = key.split(' ');
-  return { method, path };
-});
-const match = compileRoutes(routes);
+const match = compileRoutes(decodeRouteKeys(config[ROUTE_KEYS_VARIABLE]));
 
 export const handler = httpHandler({ service: 'platform', route: unmatched }, async ({ event }) => {
   const method = event.requestContext.http.method;

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as z from 'zod/mini';
 import { defineRoute } from '../../shared/http/route';
 
@@ -24,6 +25,21 @@ export const unmatched = defineRoute({
 
 /**
  * The fallback learns the declared routes from its environment (set by the CDK app and the local runtime from the
- * topology), so it answers 405 for a known path without bundling the topology. Format: `GET /v1/a,POST /v1/a`.
+ * topology), so it answers 405 for a known path without bundling the topology. The keys (`GET /v1/a,POST /v1/a`)
+ * travel deflated and base64-encoded behind a `z1:` prefix: Lambda caps a function's environment at 4 KiB, and the
+ * route list is highly repetitive (about a quarter of its size deflated).
  */
 export const ROUTE_KEYS_VARIABLE = 'ROUTE_KEYS';
+const DEFLATED = 'z1:';
+
+export function encodeRouteKeys(keys: readonly string[]): string {
+  return DEFLATED + deflateRawSync(Buffer.from(keys.join(','), 'utf8'), { level: 9 }).toString('base64');
+}
+
+export function decodeRouteKeys(value: string): { method: string; path: string }[] {
+  const text = value.startsWith(DEFLATED) ? inflateRawSync(Buffer.from(value.slice(DEFLATED.length), 'base64')).toString('utf8') : value;
+  return text.split(',').map((key) => {
+    const [method = '', path = ''] = key.split(' ');
+    return { method, path };
+  });
+}
