@@ -309,10 +309,10 @@ describeInBrowser('testimonials on the local runtime, in Chromium', () => {
     expect(await consentGroup.getByRole('radio', { name: CONSENT.texts.public, exact: true }).isChecked()).toBe(true);
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('button:');
-    expect(await page.getByLabel(FORM.text).inputValue()).toBe(ANNA_TEXT);
-    expect(await page.getByLabel(FORM.displayName).inputValue()).toBe('Anna Kowalski');
-    expect(await page.getByLabel(FORM.title).inputValue()).toBe('Head of Operations');
-    expect(await page.getByLabel(FORM.company).inputValue()).toBe('Acme Bakery');
+    expect(await page.getByLabel(FORM.text, { exact: true }).inputValue()).toBe(ANNA_TEXT);
+    expect(await page.getByLabel(FORM.displayName, { exact: true }).inputValue()).toBe('Anna Kowalski');
+    expect(await page.getByLabel(FORM.title, { exact: true }).inputValue()).toBe('Head of Operations');
+    expect(await page.getByLabel(FORM.company, { exact: true }).inputValue()).toBe('Acme Bakery');
     await page.screenshot({ path: join(screenshots, 'testimonial-form.png'), fullPage: true });
 
     await page.keyboard.press('Enter');
