@@ -33,6 +33,8 @@ export interface ComposedRoute {
   readonly access: readonly Access[];
   readonly contract: RouteContract;
   readonly service: string;
+  /** Readable by any origin: served from the open API (no CORS configuration) on AWS. See RouteContract.openCors. */
+  readonly openCors: boolean;
 }
 
 export interface ComposedTopology {
@@ -143,7 +145,12 @@ export function composeTopology(services: readonly ServiceModule[]): ComposedTop
       if (route.access.includes('public') && route.access.length > 1) problem(`route ${key}: public routes list no other access`);
       if (Object.keys(route.responses).length === 0) problem(`route ${key} declares no response`);
       if (routes.some((existing) => routeKey(existing) === key)) problem(`route ${key} is declared twice`);
-      routes.push({ method: route.method, path: route.path, function: binding.function, access: route.access, contract: route, service: service.name });
+      // Any origin may read an open-CORS route, and it is served from an API without authorizers or CORS: public GETs only.
+      const openCors = route.openCors === true;
+      if (openCors && !(route.method === 'GET' && route.access.length === 1 && route.access[0] === 'public')) {
+        problem(`route ${key}: openCors (readable by any origin, from the open API) is for public GET routes only`);
+      }
+      routes.push({ method: route.method, path: route.path, function: binding.function, access: route.access, contract: route, service: service.name, openCors });
     }
   }
 

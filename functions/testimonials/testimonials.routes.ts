@@ -315,6 +315,7 @@ export const showWall = defineRoute({
   summary: 'A wall as the public sees it: approved, consented, not withdrawn; anonymous ones without a name (ETag, max-age=60)',
   params: wallParams,
   responses: { 200: z.object({ wallId, name: z.string(), count, testimonials: z.array(wallEntryView) }), 304: null },
+  openCors: true,
 });
 
 export const wallWidget = defineRoute({
@@ -324,6 +325,7 @@ export const wallWidget = defineRoute({
   summary: 'The wall-of-love widget script (loyalty-wall.js): <script type="module"> and <loyalty-wall wall-id="…">',
   params: z.object({ file: z.string().min(1).max(100) }),
   responses: { 200: z.string(), 304: null },
+  openCors: true,
 });
 
 const reasonView = z.object({ factor: z.enum(['promoter', 'testimonial', 'tier', 'spend', 'tenure', 'referrals']), points: count, maxPoints: count, detail: z.string(), value: z.number() });

@@ -25,6 +25,13 @@ export interface RouteContract<
   readonly maxBodyBytes?: number;
   /** Success responses by status code: the schema of the JSON body, or null for no body. Problems are implied. */
   readonly responses: Readonly<Record<number, $ZodType | null>>;
+  /**
+   * Readable by any origin (GET only; public routes only, checked by the composition). Served from the open API,
+   * which has no CORS configuration, so the function's own `access-control-allow-origin: *` reaches the browser:
+   * API Gateway ignores CORS headers returned by integrations on an API that has a CORS configuration, as the main
+   * API does when origins are configured. The local runtime serves it on its one port without its CORS handling.
+   */
+  readonly openCors?: true;
 }
 
 export function defineRoute<

@@ -369,6 +369,13 @@ describeInBrowser('testimonials on the local runtime, in Chromium', () => {
 
     hostPage = await context.newPage();
     hostProblems = watch(hostPage);
+    const cdp = await context.newCDPSession(hostPage);
+    await cdp.send('Network.enable');
+    const ids = new Map<string, string>();
+    cdp.on('Network.requestWillBeSent', (e) => { if (e.request.url.includes('/v1/walls/')) { ids.set(e.requestId, e.request.url); console.log('DIAG requestWillBeSent', e.request.url, JSON.stringify(e.request.headers)); } });
+    cdp.on('Network.requestServedFromCache', (e) => { if (ids.has(e.requestId)) console.log('DIAG servedFromCache', ids.get(e.requestId)); });
+    cdp.on('Network.responseReceived', (e) => { if (ids.has(e.requestId)) console.log('DIAG responseReceived', e.response.status, 'fromDiskCache=', e.response.fromDiskCache, 'cache-control=', e.response.headers['cache-control']); });
+    cdp.on('Network.requestWillBeSentExtraInfo', (e) => { if (ids.has(e.requestId)) console.log('DIAG sent on the wire', JSON.stringify(e.headers)); });
     const response = await hostPage.goto(`${hostOrigin}/`);
     expect(response?.status()).toBe(200);
     const widget = hostPage.locator('loyalty-wall');

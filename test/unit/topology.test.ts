@@ -195,6 +195,21 @@ describe('composing declarations', () => {
     expect(problemsOf(base({ routes: [{ route: { ...link, path: '/things' }, function: 'listThings' }] }))).toContain('route GET /things: paths start with /v1/ (or are public GET short links like /r/{code})');
   });
 
+  it('opens CORS (any origin, from the open API) on public GET routes only', () => {
+    const wall = { ...ok, path: '/v1/walls/{wallId}', access: ['public'] as const, openCors: true as const };
+    expect(problemsOf(base({ routes: [{ route: wall, function: 'listThings' }] }))).toEqual([]);
+    expect(problemsOf(base({ routes: [{ route: { ...wall, method: 'POST' }, function: 'listThings' }] }))).toContain(
+      'route POST /v1/walls/{wallId}: openCors (readable by any origin, from the open API) is for public GET routes only',
+    );
+    expect(problemsOf(base({ routes: [{ route: { ...wall, access: ['storefront'] as const }, function: 'listThings' }] }))).toContain(
+      'route GET /v1/walls/{wallId}: openCors (readable by any origin, from the open API) is for public GET routes only',
+    );
+    expect(composeTopology([platform, base({ routes: [{ route: wall, function: 'listThings' }] })]).routes.map((route) => route.openCors)).toEqual([true]);
+    expect(composeTopology([platform, base()]).routes.map((route) => route.openCors)).toEqual([false]);
+    // In the system: the wall and its widget, and no other route.
+    expect(topology.routes.filter((route) => route.openCors).map(routeKey).sort()).toEqual(['GET /v1/walls/{wallId}', 'GET /w/{file}']);
+  });
+
   it('rejects a duplicate route and a facade that is not exposed', () => {
     const twice = base({ routes: [{ route: ok, function: 'listThings' }, { route: ok, function: 'listThings' }] });
     expect(problemsOf(twice)).toContain('route GET /v1/things is declared twice');
