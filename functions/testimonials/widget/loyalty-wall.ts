@@ -265,7 +265,9 @@ class LoyaltyWallElement extends HTMLElement {
     this.showStatus(MESSAGES.loading, true);
     try {
       // A simple GET (no custom header: no CORS preflight), without the visitor's cookies for the API's host.
-      const response = await fetch(url, { credentials: 'omit', signal: abort.signal });
+      // `no-cache`: the browser revalidates its copy with the wall's ETag every time (a 304 when nothing changed)
+      // instead of reusing it for the API's max-age=60, so a withdrawn testimonial is gone on the next page view.
+      const response = await fetch(url, { credentials: 'omit', cache: 'no-cache', signal: abort.signal });
       const wall = response.ok ? parseWall(await response.json()) : undefined;
       if (abort.signal.aborted) return;
       if (wall === undefined) throw new Error('not a wall');
