@@ -369,13 +369,6 @@ describeInBrowser('testimonials on the local runtime, in Chromium', () => {
 
     hostPage = await context.newPage();
     hostProblems = watch(hostPage);
-    const cdp = await context.newCDPSession(hostPage);
-    await cdp.send('Network.enable');
-    const ids = new Map<string, string>();
-    cdp.on('Network.requestWillBeSent', (e) => { if (e.request.url.includes('/v1/walls/')) { ids.set(e.requestId, e.request.url); console.log('DIAG requestWillBeSent', e.request.url, JSON.stringify(e.request.headers)); } });
-    cdp.on('Network.requestServedFromCache', (e) => { if (ids.has(e.requestId)) console.log('DIAG servedFromCache', ids.get(e.requestId)); });
-    cdp.on('Network.responseReceived', (e) => { if (ids.has(e.requestId)) console.log('DIAG responseReceived', e.response.status, 'fromDiskCache=', e.response.fromDiskCache, 'cache-control=', e.response.headers['cache-control']); });
-    cdp.on('Network.requestWillBeSentExtraInfo', (e) => { if (ids.has(e.requestId)) console.log('DIAG sent on the wire', JSON.stringify(e.headers)); });
     const response = await hostPage.goto(`${hostOrigin}/`);
     expect(response?.status()).toBe(200);
     const widget = hostPage.locator('loyalty-wall');
@@ -448,6 +441,7 @@ describeInBrowser('testimonials on the local runtime, in Chromium', () => {
     // A cache holding the old ETag is told it changed.
     expect((await api(runtime.url, 'GET', '/v1/walls/default', { headers: { 'if-none-match': before.headers.get('etag') as string } })).status).toBe(200);
 
+    // The same tab, reloaded within the wall's max-age=60: the widget revalidates its copy (ETag) rather than reuse it.
     await hostPage.reload();
     const widget = hostPage.locator('loyalty-wall');
     await widget.locator('figure').first().waitFor({ timeout: 10_000 });
