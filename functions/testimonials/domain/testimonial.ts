@@ -213,11 +213,16 @@ export function wallEntry(testimonial: Testimonial): WallEntry {
   };
 }
 
-/** A wall's order: featured first, then by sort order (ascending), then newest first. */
+/**
+ * A wall's order: featured first, then by sort order (ascending), then newest first, then by id. The id breaks ties in
+ * code-unit order, as the wall index orders wallSortKey (DynamoDB compares string keys byte by byte): a locale's
+ * collation (localeCompare) puts "a" before "B" and "_" before "-", the index the other way round.
+ */
 export function wallOrder(a: Testimonial, b: Testimonial): number {
   if (a.featured !== b.featured) return a.featured ? -1 : 1;
   if (a.sortOrder !== b.sortOrder) return a.sortOrder - b.sortOrder;
-  return a.submittedAt < b.submittedAt ? 1 : a.submittedAt > b.submittedAt ? -1 : a.testimonialId.localeCompare(b.testimonialId);
+  if (a.submittedAt !== b.submittedAt) return a.submittedAt < b.submittedAt ? 1 : -1;
+  return a.testimonialId < b.testimonialId ? -1 : a.testimonialId > b.testimonialId ? 1 : 0;
 }
 
 export function onWall(wall: Pick<Wall, 'tags' | 'featuredOnly'>, testimonial: Testimonial): boolean {
