@@ -1473,6 +1473,11 @@ describe('case-study candidates through the store', () => {
       facts.referrals = 2;
       expect(await rescoreCustomer(deps, 'cus_1', { onlyIfKnown: true }, at(t0, 2 * DAY_MS))).toBe('saved');
       expect(store.profiles.get('cus_1')).toMatchObject({ version: 2, updatedAt: at(t0, 2 * DAY_MS), profile: { referralsRewarded: 2 } });
+
+      // A new candidates window changes the score though no number moved: the next signal stores it.
+      store.settings = settingsOf({ candidateWindowDays: 60 });
+      expect(await rescoreCustomer(deps, 'cus_1', { onlyIfKnown: true }, at(t0, 3 * DAY_MS))).toBe('saved');
+      expect(store.profiles.get('cus_1')?.score.excludedUntil).toBe(at(t0, 59 * DAY_MS));
     });
 
     it('retries a conflict on a fresh read: a concurrent writer’s version is built on, not overwritten blindly', async () => {

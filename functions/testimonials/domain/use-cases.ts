@@ -414,10 +414,19 @@ export async function rescoreCustomer(deps: ScoreDeps, customerId: string, optio
         ...(bestRating !== undefined ? { bestRating } : {}),
       },
     };
-    if (current && JSON.stringify(current.profile) === JSON.stringify(profile)) return 'unchanged' as const;
-    const stored: StoredProfile = { profile, score: scoreCandidate(profile, windowDays), updatedAt: now, version: (current?.version ?? 0) + 1 };
+    const score = scoreCandidate(profile, windowDays);
+    // Unchanged only when the score is too: a new candidates window rescores a customer whose numbers stayed put.
+    if (current && sameJson(current.profile, profile) && sameJson(current.score, score)) return 'unchanged' as const;
+    const stored: StoredProfile = { profile, score, updatedAt: now, version: (current?.version ?? 0) + 1 };
     return (await deps.store.saveProfile(customerId, stored, current?.version ?? 0)) === 'saved' ? ('saved' as const) : RETRY;
   });
+}
+
+/** Deep equality of plain data, whatever the order of object keys (stored maps may come back in another order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(canonical) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([key, inner]) => [key, canonical(inner)])) : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 export interface CandidateView {
