@@ -97,10 +97,13 @@ export function acknowledgeFindings(stateful: StatefulStack, stateless: Stateles
     if (!(route.access as readonly string[]).includes('public')) continue;
     const reason = route.path.startsWith('/v1/webhooks/')
       ? 'Storefront webhook: authenticity is the platform\'s HMAC signature over the raw body, verified in the handler before anything is stored (401 otherwise).'
-      : `${route.method} ${route.path} is public by declaration (topology access: public) and touches no data.`;
+      : route.openCors
+        ? `${route.method} ${route.path} is public by declaration (access: public, openCors) on the open API: what any merchant's page embeds (published, consented content or the widget script); it reads only and changes nothing.`
+        : `${route.method} ${route.path} is public by declaration (topology access: public) and touches no data.`;
     publicRoutes.set(`${route.method}${route.path.replace(/\//g, '--')}`, reason);
   }
-  for (const construct of stateless.api.node.findAll()) {
+  // The open API (openCors routes: public GETs by declaration) has its own $default route to the fallback.
+  for (const construct of [stateless.api, ...(stateless.openApi ? [stateless.openApi] : [])].flatMap((api) => api.node.findAll())) {
     const reason = publicRoutes.get(construct.node.id);
     if (reason) acknowledge(construct, 'AwsSolutions::AwsSolutions-APIG4', reason);
   }

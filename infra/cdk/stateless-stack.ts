@@ -1,6 +1,6 @@
-import { Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, NestedStack, Stack, type StackProps } from 'aws-cdk-lib';
 import type { CfnStage, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
-import { CfnAuthorizer, CorsHttpMethod, HttpApi, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnAuthorizer, CorsHttpMethod, HttpApi, type CorsPreflightOptions, type IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -38,6 +38,8 @@ export interface StatelessStackProps extends StackProps {
 
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
+  /** The API without a CORS configuration serving the openCors routes (absent when no route is open). */
+  readonly openApi: HttpApi | undefined;
   readonly functions: Record<FunctionName, LoyaltyFunction>;
   /** The nested stack holding each service's functions. */
   readonly serviceStacks: ReadonlyMap<string, NestedStack>;
@@ -102,7 +104,7 @@ export class StatelessStack extends Stack {
       if (names) caller.addEnvironment(names.variable, names.value);
     }
 
-    this.api = this.buildApi(topology, config, stateful);
+    ({ api: this.api, openApi: this.openApi } = this.buildApi(topology, config, stateful));
     this.buildSubscriptions(topology, config, stateful);
     this.buildStreams(topology, stateful);
     this.buildSchedules(topology, config, stateful);
@@ -115,26 +117,24 @@ export class StatelessStack extends Stack {
     return fn;
   }
 
-  private buildApi(topology: AppTopology, config: StageConfig, stateful: StatefulStack): HttpApi {
-    const integration = (name: FunctionName) => new HttpLambdaIntegration(`${pascal(name)}Integration`, this.fn(name));
-    const api = new HttpApi(this, 'HttpApi', {
-      apiName: `${APP_NAME}-${config.stage}`,
-      description: 'Loyalty Loop public API',
+  /**
+   * An HTTP API with the platform's hardening: unmatched requests reach the fallback (problem+json 404/405), JSON access
+   * logs in a log group of its own, default route throttling from the stage config, and its URL as a stack output.
+   */
+  private hardenedApi(
+    topology: AppTopology,
+    config: StageConfig,
+    ids: { api: string; accessLogs: string; output: string },
+    props: { apiName: string; description: string; corsPreflight?: CorsPreflightOptions },
+  ): HttpApi {
+    const api = new HttpApi(this, ids.api, {
+      apiName: props.apiName,
+      description: props.description,
       // Unmatched requests reach the fallback, which answers problem+json 404/405.
-      defaultIntegration: integration(topology.fallbackFunction),
-      ...(config.corsOrigins.length > 0
-        ? {
-            corsPreflight: {
-              allowOrigins: config.corsOrigins,
-              allowHeaders: [...CORS.allowHeaders],
-              allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
-              exposeHeaders: [...CORS.exposeHeaders],
-              maxAge: Duration.seconds(CORS.maxAgeSeconds),
-            },
-          }
-        : {}),
+      defaultIntegration: this.integration(topology.fallbackFunction),
+      ...(props.corsPreflight ? { corsPreflight: props.corsPreflight } : {}),
     });
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    const accessLogs = new LogGroup(this, ids.accessLogs, { retention: config.logRetention, removalPolicy: config.removalPolicy });
     const stage = api.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
@@ -153,6 +153,47 @@ export class StatelessStack extends Stack {
       }),
     };
     stage.defaultRouteSettings = { throttlingRateLimit: config.throttling.rateLimit, throttlingBurstLimit: config.throttling.burstLimit };
+    new CfnOutput(this, ids.output, { value: api.apiEndpoint, description: `${props.description}: base URL` });
+    return api;
+  }
+
+  private integration(name: FunctionName): HttpLambdaIntegration {
+    return new HttpLambdaIntegration(`${pascal(name)}Integration`, this.fn(name));
+  }
+
+  private buildApi(topology: AppTopology, config: StageConfig, stateful: StatefulStack): { api: HttpApi; openApi: HttpApi | undefined } {
+    const api = this.hardenedApi(
+      topology,
+      config,
+      { api: 'HttpApi', accessLogs: 'ApiAccessLogs', output: 'ApiUrl' },
+      {
+        apiName: `${APP_NAME}-${config.stage}`,
+        description: 'Loyalty Loop public API',
+        ...(config.corsOrigins.length > 0
+          ? {
+              corsPreflight: {
+                allowOrigins: config.corsOrigins,
+                allowHeaders: [...CORS.allowHeaders],
+                allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
+                exposeHeaders: [...CORS.exposeHeaders],
+                maxAge: Duration.seconds(CORS.maxAgeSeconds),
+              },
+            }
+          : {}),
+      },
+    );
+    // Routes any origin may read (openCors: the wall and its widget) are on a second API without a CORS configuration:
+    // on an API with one, API Gateway ignores the CORS headers integrations return, so their `*` would never arrive.
+    const openRoutes = topology.routes.filter((route) => route.openCors);
+    const openApi =
+      openRoutes.length > 0
+        ? this.hardenedApi(
+            topology,
+            config,
+            { api: 'OpenHttpApi', accessLogs: 'OpenApiAccessLogs', output: 'OpenApiUrl' },
+            { apiName: `${APP_NAME}-${config.stage}-open`, description: 'Loyalty Loop open API (public GET routes any origin may read)' },
+          )
+        : undefined;
 
     const authorizerFunction = this.fn(topology.apiKeyAuthorizerFunction);
     const authorizers: Record<'apiKey' | 'credentials' | 'jwt', IHttpRouteAuthorizer> = {
@@ -175,10 +216,10 @@ export class StatelessStack extends Stack {
     };
     for (const route of topology.routes) {
       const kind = authorizerKindFor(route.access as readonly Access[]);
-      api.addRoutes({
+      (route.openCors && openApi ? openApi : api).addRoutes({
         path: route.path,
         methods: [route.method as HttpMethod],
-        integration: integration(route.function),
+        integration: this.integration(route.function),
         ...(kind === 'none' ? {} : { authorizer: authorizers[kind] }),
       });
     }
@@ -186,7 +227,7 @@ export class StatelessStack extends Stack {
     for (const child of api.node.findAll()) {
       if (child instanceof CfnAuthorizer && child.name === 'storefront-or-token') child.addPropertyDeletionOverride('IdentitySource');
     }
-    return api;
+    return { api, openApi };
   }
 
   private buildSubscriptions(topology: AppTopology, config: StageConfig, stateful: StatefulStack): void {

@@ -2,6 +2,7 @@ import { mkdtempSync as makeTempDir, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { buildApp } from '../../infra/cdk/app';
 import { pascal } from '../../infra/cdk/stateful-stack';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, tableOf, topology, type AppTopology, type TableName } from '../../infra/topology';
@@ -51,6 +52,12 @@ function functionResource(name: string): { Properties: { Environment?: { Variabl
  * the 'test' app above bundles all of them, and test/infra/bundles.infra.test.ts measures the bundles.
  */
 const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
+
+/** An API's logical id in the stateless stack (routes and stages name their API by it). */
+const logicalIdOf = (api: HttpApi | undefined): string => {
+  if (!api) throw new Error('no such API');
+  return Stack.of(api).getLogicalId(api.node.defaultChild as never);
+};
 
 const resourcesOf = (template: Template, type: string) => Object.values(template.findResources(type)) as { Properties: Record<string, unknown> }[];
 
@@ -103,12 +110,35 @@ describe('synthesized template ↔ topology', () => {
         return [logicalId, kind];
       }),
     );
-    const actual = routes.map((route) => {
-      const properties = route.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: { Ref: string } };
-      return [properties.RouteKey, properties.AuthorizerId ? authorizerKindById.get(properties.AuthorizerId.Ref) : 'none'];
-    });
-    const expected = [['$default', 'none'], ...topology.routes.map((route) => [routeKey(route), authorizerKindFor(route.access as readonly Access[])])];
-    expect(actual.sort()).toEqual(expected.sort());
+    const onApi = (api: HttpApi | undefined) =>
+      routes
+        .filter((route) => (route.Properties.ApiId as { Ref: string }).Ref === logicalIdOf(api))
+        .map((route) => {
+          const properties = route.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: { Ref: string } };
+          return [properties.RouteKey, properties.AuthorizerId ? authorizerKindById.get(properties.AuthorizerId.Ref) : 'none'];
+        })
+        .sort();
+    const expected = (open: boolean) =>
+      [['$default', 'none'], ...topology.routes.filter((route) => route.openCors === open).map((route) => [routeKey(route), authorizerKindFor(route.access as readonly Access[])])].sort();
+    // Routes any origin may read (openCors) on the open API, each with its own fallback; every other route on the main API.
+    expect(onApi(stateless.api)).toEqual(expected(false));
+    expect(onApi(stateless.openApi)).toEqual(expected(true));
+    expect(onApi(stateless.openApi).map(([key]) => key)).toEqual(['$default', 'GET /v1/walls/{wallId}', 'GET /w/{file}']);
+    expect(routes).toHaveLength(expected(false).length + expected(true).length);
+  });
+
+  it('hardens the open API as the main one: JSON access logs, default throttling, its URL as an output', () => {
+    const stages = statelessTemplate.findResources('AWS::ApiGatewayV2::Stage') as Record<string, { Properties: { ApiId: { Ref: string }; AccessLogSettings: { Format: string }; DefaultRouteSettings: unknown } }>;
+    const stageOf = (api: HttpApi | undefined) => Object.values(stages).find((stage) => stage.Properties.ApiId.Ref === logicalIdOf(api))?.Properties;
+    expect(Object.keys(stages)).toHaveLength(2);
+    const main = stageOf(stateless.api);
+    const open = stageOf(stateless.openApi);
+    expect(open?.AccessLogSettings.Format).toBe(main?.AccessLogSettings.Format);
+    expect(open?.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    expect(open?.DefaultRouteSettings).toEqual(main?.DefaultRouteSettings);
+    const outputs = statelessTemplate.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(JSON.stringify(outputs.OpenApiUrl?.Value)).toContain(logicalIdOf(stateless.openApi));
+    expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain(logicalIdOf(stateless.api));
   });
 
   it('configures the API-key authorizer with its identity source and cache TTL, and the shared one without cache', () => {
@@ -280,12 +310,21 @@ describe('production stage', () => {
 });
 
 describe('CORS', () => {
-  it('is configured on the HTTP API only when origins are given', () => {
+  it('is configured on the HTTP API only when origins are given, and never on the open API', () => {
     expect(JSON.stringify(statelessTemplate.findResources('AWS::ApiGatewayV2::Api'))).not.toContain('CorsConfiguration');
     const withCors = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-')), context: { stage: 'cors', corsOrigins: 'https://shop.example.com', ...NO_BUNDLING } });
-    Template.fromStack(withCors.stateless).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+    const template = Template.fromStack(withCors.stateless);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      Name: 'loyalty-loop-cors',
       CorsConfiguration: { AllowOrigins: ['https://shop.example.com'], AllowHeaders: Match.arrayWith(['x-api-key', 'idempotency-key']), MaxAge: 600 },
     });
+    // API Gateway ignores an integration's CORS headers on an API with a CORS configuration: the open API has none,
+    // so the wall's and the widget's `access-control-allow-origin: *` reaches every origin.
+    const apis = template.findResources('AWS::ApiGatewayV2::Api') as Record<string, { Properties: Record<string, unknown> }>;
+    expect(Object.keys(apis).sort()).toEqual([logicalIdOf(withCors.stateless.api), logicalIdOf(withCors.stateless.openApi)].sort());
+    const open = apis[logicalIdOf(withCors.stateless.openApi)]?.Properties;
+    expect(open?.Name).toBe('loyalty-loop-cors-open');
+    expect(open?.CorsConfiguration).toBeUndefined();
     expect(() => buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-bad-')), context: { stage: 'corsbad', corsOrigins: 'not a url', ...NO_BUNDLING } })).toThrow(/CORS origin/);
   });
 });
