@@ -21,6 +21,8 @@ export interface GatewayRoute {
   readonly path: string;
   readonly function: string;
   readonly access: readonly Access[];
+  /** Served from the open API on AWS (no CORS configuration): the runtime's CORS handling never applies to it. */
+  readonly openCors?: boolean;
 }
 
 export interface GatewayOptions {
@@ -32,7 +34,10 @@ export interface GatewayOptions {
   readonly invoke: (functionName: string, event: unknown) => Promise<unknown>;
   readonly now: () => Date;
   readonly integrationTimeoutMs: number;
-  /** CORS as API Gateway applies it when the API has a CORS configuration; absent = no CORS headers. */
+  /**
+   * CORS as API Gateway applies it when the API has a CORS configuration (answering preflights, allow-listing origins,
+   * ignoring the functions' own CORS headers); absent = none of that. Never applied to openCors routes.
+   */
   readonly cors?: { origins: readonly string[]; allowHeaders: readonly string[]; allowMethods: readonly string[]; exposeHeaders: readonly string[]; maxAgeSeconds: number };
 }
 
@@ -62,7 +67,13 @@ export class HttpGateway {
     const routeKey = route ? routeKeyOf(route) : '$default';
     let status = 500;
     const origin = request.headers.origin;
-    const cors = this.options.cors;
+    // One port serves both APIs. Open-CORS routes live on the open API on AWS, which has no CORS configuration: no
+    // preflight answers, no allow-list, the function's own headers reach the browser. A preflight belongs to the open
+    // API when the request it announces does.
+    const announced = method === 'OPTIONS' ? request.headers['access-control-request-method'] : undefined;
+    const announcedRoute = typeof announced === 'string' ? this.match(announced.toUpperCase(), rawPath) : undefined;
+    const openApi = route?.openCors === true || (announcedRoute?.kind === 'matched' && announcedRoute.route.openCors === true);
+    const cors = openApi ? undefined : this.options.cors;
     const allowedOrigin = cors && origin && (cors.origins.includes(origin) || cors.origins.includes('*')) ? origin : undefined;
     if (cors && allowedOrigin) {
       response.setHeader('access-control-allow-origin', allowedOrigin);
@@ -102,6 +113,8 @@ export class HttpGateway {
       const functionName = route ? route.function : this.options.fallbackFunction;
       const result = await withTimeout(this.options.invoke(functionName, event), this.options.integrationTimeoutMs);
       const mapped = mapResult(result);
+      // With a CORS configuration, API Gateway ignores CORS headers returned by the integration.
+      if (cors) for (const name of Object.keys(mapped.headers)) if (name.startsWith('access-control-')) delete mapped.headers[name];
       status = mapped.status;
       send(response, mapped.status, mapped.headers, mapped.body, requestId, mapped.cookies);
     } catch (error) {

@@ -200,7 +200,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     stoppers.push(() => closeServer(eventBridgeServer));
 
     const gateway = new HttpGateway({
-      routes: topology.routes.map((route) => ({ method: route.method, path: route.path, function: route.function, access: route.access })),
+      routes: topology.routes.map((route) => ({ method: route.method, path: route.path, function: route.function, access: route.access, openCors: route.openCors })),
       fallbackFunction: topology.fallbackFunction,
       authorizerFunction: topology.apiKeyAuthorizerFunction,
       apiKeyCacheSeconds: API_KEY_AUTHORIZER_CACHE_SECONDS,

@@ -32,6 +32,28 @@ describe('CORS', () => {
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('lets any origin read the wall and its widget (open CORS: the open API on AWS), and only them', async () => {
+    const foreign = { origin: 'https://merchant-site.example.org' };
+    const wall = await fetch(`${runtime.url}/v1/walls/default`, { headers: foreign });
+    expect(wall.status).toBe(200);
+    expect(wall.headers.get('access-control-allow-origin')).toBe('*');
+    const widget = await fetch(`${runtime.url}/w/loyalty-wall.js`, { headers: foreign });
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get('access-control-allow-origin')).toBe('*');
+    // From an allowed origin too: the function's `*` as it sent it, not the allow-list's answer.
+    const fromShop = await fetch(`${runtime.url}/v1/walls/default`, { headers: { origin: 'https://shop.example.com' } });
+    expect(fromShop.headers.get('access-control-allow-origin')).toBe('*');
+    expect(fromShop.headers.get('access-control-expose-headers')).toBeNull();
+    // The open API has no CORS configuration: nobody answers a preflight for it with CORS permissions.
+    const wallPreflight = await fetch(`${runtime.url}/v1/walls/default`, { method: 'OPTIONS', headers: { ...foreign, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-custom' } });
+    expect(wallPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(wallPreflight.headers.get('access-control-allow-methods')).toBeNull();
+    // Every other route keeps the allow-list: the foreign origin gets no permission there.
+    const normal = await fetch(`${runtime.url}/v1/health`, { headers: foreign });
+    expect(normal.status).toBe(200);
+    expect(normal.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('marks responses to allowed origins, with security headers on every response', async () => {
     const response = await fetch(`${runtime.url}/v1/health`, { headers: { origin: 'https://shop.example.com' } });
     expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
