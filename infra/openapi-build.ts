@@ -3,17 +3,20 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { eventCatalog } from './event-catalog';
 import { openApiDocument } from './openapi';
 
 /**
  * `npm run openapi`: writes the generated descriptions of the system, committed so they can be read and diffed —
  * - docs/openapi.json: the OpenAPI 3.1 document (infra/openapi.ts), pretty-printed;
  * - functions/meta/openapi.generated.ts: the same document for GET /v1/openapi.json, minified and brotli-compressed
- *   (about a twentieth of its size: the handler's bundle stays small and it never imports the topology).
- * test/unit/openapi.test.ts fails, naming this script, when either is stale.
+ *   (about a twentieth of its size: the handler's bundle stays small and it never imports the topology);
+ * - docs/events.md: the event catalog (infra/event-catalog.ts).
+ * test/unit/openapi.test.ts and test/unit/event-catalog.test.ts fail, naming this script, when any is stale.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const OPENAPI_JSON = join(root, 'docs', 'openapi.json');
+export const EVENTS_MD = join(root, 'docs', 'events.md');
 export const GENERATED_MODULE = join(root, 'functions', 'meta', 'openapi.generated.ts');
 
 /** The ETag of a document: a hash of its minified JSON text. */
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
   const outputs: [string, string][] = [
     [OPENAPI_JSON, openApiJson(document)],
     [GENERATED_MODULE, generatedModule(document)],
+    [EVENTS_MD, eventCatalog()],
   ];
   for (const [path, text] of outputs) {
     // The module's compressed bytes may differ between zlib builds for the same document: rewrite it only when its content changed.
