@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 
 /**
- * How every Lambda bundle is built — one definition for the CDK app (NodejsFunction, which runs esbuild with these
+ * How every Lambda bundle is built — one definition for the CDK app (infra/cdk/prebuilt-bundles.ts, one esbuild run with these
  * settings) and for `npm run bench` and the bundle tests (esbuild's API), so what is measured is what is deployed.
  * Minified ESM for Node.js 22 with the AWS SDK included (bundled SDK code cold-starts faster than the runtime's),
  * linked source maps without the sources' content (stack traces keep file and line; the map stays small), and the

@@ -2,17 +2,15 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { resolve } from 'node:path';
-import { bundleAliases, LAMBDA_BUNDLE } from '../bundling';
 import type { TableAccess } from '../topology-types';
 
 /**
- * Every function's defaults in one place: Node.js 22 on arm64, the shared bundle settings (infra/bundling.ts), JSON logs into a log group with
+ * Every function's defaults in one place: Node.js 22 on arm64, its bundle (built with the shared settings of
+ * infra/bundling.ts, for every function in one esbuild run: prebuilt-bundles.ts), JSON logs into a log group with
  * retention, X-Ray tracing, Powertools settings. `bindTable` sets the table's env var and its grant together.
  */
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
@@ -27,10 +25,11 @@ export interface LoyaltyFunctionProps {
   readonly environment: Record<string, string>;
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
-  readonly repositoryRoot: string;
+  /** The directory holding the function's bundle as `index.mjs` (prebuiltBundles). */
+  readonly bundleDir: string;
 }
 
-export class LoyaltyFunction extends NodejsFunction {
+export class LoyaltyFunction extends LambdaFunction {
   constructor(scope: Construct, id: string, props: LoyaltyFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention, removalPolicy: props.removalPolicy });
     // Our own role instead of AWSLambdaBasicExecutionRole: it may write to this function's log group only.
@@ -41,8 +40,8 @@ export class LoyaltyFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     super(scope, id, {
       role,
-      entry: resolve(props.repositoryRoot, props.entry),
-      handler: 'handler',
+      code: Code.fromAsset(props.bundleDir),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -54,25 +53,11 @@ export class LoyaltyFunction extends NodejsFunction {
       // the metrics; at WARN only its warnings and errors (timeouts, crashes) are kept.
       systemLogLevelV2: SystemLogLevel.WARN,
       logGroup,
-      projectRoot: props.repositoryRoot,
-      depsLockFilePath: resolve(props.repositoryRoot, 'package-lock.json'),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_METRICS_NAMESPACE: 'LoyaltyLoop',
         LOG_LEVEL: 'INFO',
         ...props.environment,
-      },
-      // The shared bundle settings (infra/bundling.ts): the benchmark measures exactly these.
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: LAMBDA_BUNDLE.minify,
-        sourceMap: LAMBDA_BUNDLE.sourceMap,
-        sourcesContent: LAMBDA_BUNDLE.sourcesContent,
-        target: LAMBDA_BUNDLE.target,
-        mainFields: [...LAMBDA_BUNDLE.mainFields],
-        externalModules: [...LAMBDA_BUNDLE.externalModules],
-        banner: LAMBDA_BUNDLE.banner,
-        esbuildArgs: Object.fromEntries(Object.entries(bundleAliases(props.repositoryRoot)).map(([module, path]) => [`--alias:${module}`, path])),
       },
     });
   }

@@ -20,6 +20,7 @@ import { API_KEY_AUTHORIZER_CACHE_SECONDS, APP_NAME, CORS, tableOf, type AppTopo
 import { authorizerKindFor, type Access } from '../topology-types';
 import { asyncInvokeSettings } from './derived';
 import { LoyaltyFunction } from './loyalty-function';
+import { prebuiltBundles } from './prebuilt-bundles';
 import { pascal, type StatefulStack } from './stateful-stack';
 import type { StageConfig } from './stage-config';
 
@@ -60,6 +61,8 @@ export class StatelessStack extends Stack {
     };
     this.serviceStacks = serviceStacks;
 
+    const skipBundling = ((this.node.tryGetContext('aws:cdk:bundling-stacks') as unknown[] | undefined) ?? ['**']).length === 0;
+    const bundles = prebuiltBundles(props.repositoryRoot, Object.values(topology.functions), skipBundling);
     this.functions = Object.fromEntries(
       Object.values(topology.functions).map((declaration) => {
         const name = declaration.name;
@@ -76,7 +79,7 @@ export class StatelessStack extends Stack {
           },
           logRetention: config.logRetention,
           removalPolicy: config.removalPolicy,
-          repositoryRoot: props.repositoryRoot,
+          bundleDir: bundles.get(name) as string,
         });
         for (const [table, access] of Object.entries(declaration.tables)) {
           const tableDeclaration = tableOf(table);
