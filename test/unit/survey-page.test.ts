@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { chooseLanguage, ENGLISH, escapeHtml, renderSurveyPage, type SurveyPageInput } from '../../functions/feedback/domain/page';
+import { chooseLanguage, ENGLISH, renderSurveyPage, type SurveyPageInput } from '../../functions/feedback/domain/page';
+import { escapeHtml } from '../../shared/http/html-page';
 import { MAX_COMMENT_LENGTH } from '../../functions/feedback/domain/survey';
 
 const TOKEN = 'sv_abcdefghijklmnop.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHI';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { acceptedLanguageTags, cspHash, escapeHtml, htmlDocument, pageSecurityPolicy } from '../../../shared/http/html-page';
 import type { PageStrings } from './settings';
 import { MAX_COMMENT_LENGTH, scoreRange, type SurveyKind } from './survey';
 
@@ -86,15 +86,8 @@ button{margin-top:1rem;padding:.5rem 1.5rem;font:inherit}
 :focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}
 `;
 
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-const SCRIPT_HASH = sha256(SCRIPT);
-const STYLE_HASH = sha256(STYLE);
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] as string);
-}
+const SCRIPT_HASH = cspHash(SCRIPT);
+const STYLE_HASH = cspHash(STYLE);
 
 /**
  * The best language the page has for an Accept-Language header: by the header's q order, each tag exact, then its
@@ -102,16 +95,7 @@ export function escapeHtml(text: string): string {
  */
 export function chooseLanguage(acceptLanguage: string | undefined, available: readonly string[]): string {
   const byLower = new Map(available.map((tag) => [tag.toLowerCase(), tag]));
-  const ranges = (acceptLanguage ?? '')
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...parameters] = part.trim().split(';');
-      const q = parameters.map((parameter) => /^\s*q\s*=\s*([0-9.]+)\s*$/i.exec(parameter)?.[1]).find((value) => value !== undefined);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((range) => /^[a-z]{1,8}(-[a-z0-9]{1,8})*$/.test(range.tag) && range.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { tag } of ranges) {
+  for (const tag of acceptedLanguageTags(acceptLanguage)) {
     const base = tag.split('-')[0] as string;
     const found = byLower.get(tag) ?? byLower.get(base);
     if (found) return found;
@@ -129,39 +113,6 @@ function textsFor(language: string, kind: SurveyKind, strings: SurveyPageInput['
 
 function defined(strings: PageStrings | undefined): PageStrings {
   return Object.fromEntries(Object.entries(strings ?? {}).filter(([, value]) => typeof value === 'string'));
-}
-
-function contentSecurityPolicy(withScript: boolean): string {
-  return [
-    "default-src 'none'",
-    ...(withScript ? [`script-src ${SCRIPT_HASH}`, "connect-src 'self'"] : []),
-    `style-src ${STYLE_HASH}`,
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
-
-function htmlDocument(language: string, title: string, body: string, withScript: boolean): string {
-  return [
-    '<!doctype html>',
-    `<html lang="${escapeHtml(language)}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="robots" content="noindex">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    body,
-    '</main>',
-    ...(withScript ? [`<script>${SCRIPT}</script>`] : []),
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
 }
 
 function surveyForm(token: string, kind: SurveyKind, texts: Texts): string {
@@ -199,7 +150,7 @@ export function renderSurveyPage(input: SurveyPageInput): SurveyPage {
   const texts = textsFor(language, kind, input.strings);
   const headers = (withScript: boolean) => ({
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': contentSecurityPolicy(withScript),
+    'content-security-policy': pageSecurityPolicy(STYLE_HASH, withScript ? SCRIPT_HASH : undefined),
     // The token is in the page's URL: never sent on as a Referer, never kept by a cache.
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
@@ -207,11 +158,11 @@ export function renderSurveyPage(input: SurveyPageInput): SurveyPage {
   if (input.state === 'open') {
     if (input.token === undefined) throw new Error('an open survey page needs its token');
     const question = kind === 'csat' ? texts.csatQuestion : texts.question;
-    return { status: 200, html: htmlDocument(language, question, surveyForm(input.token, kind, texts), true), headers: headers(true) };
+    return { status: 200, html: htmlDocument({ language: language, title: question, style: STYLE, body: surveyForm(input.token, kind, texts), script: SCRIPT }), headers: headers(true) };
   }
   const message = MESSAGES[input.state];
   const text = texts[message.text];
   // The not-found text is built-in English whatever language was chosen: say so to assistive technology.
   const lang = message.text === 'notFound' && language !== 'en' ? ' lang="en"' : '';
-  return { status: message.status, html: htmlDocument(language, text, `<p${lang}>${escapeHtml(text)}</p>`, false), headers: headers(false) };
+  return { status: message.status, html: htmlDocument({ language: language, title: text, style: STYLE, body: `<p${lang}>${escapeHtml(text)}</p>` }), headers: headers(false) };
 }

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
+import { acceptedLanguageTags, cspHash, escapeHtml, htmlDocument, pageSecurityPolicy } from '../../../shared/http/html-page';
 
 /**
  * The page a one-time testimonial request link opens (GET /t/{token}), pure: one small HTML document that reads
  * without CSS and works with one inline script, allowed by its hash alone. The script is the same text on every page:
  * what differs (the token, the consent version, the texts) travels in HTML-escaped data attributes, never in script
- * text. Modelled on the feedback service's survey page; its helpers are copied, not imported, because a service may
- * only cross into another service's folder through a declared facade.
+ * text. Built like the feedback service's survey page, with the same helpers (shared/http/html-page.ts).
  */
 
 /** What the form accepts; the API's schema should use the same numbers so the page never invites a rejection. */
@@ -238,66 +237,16 @@ button{padding:.5rem 1.5rem;font:inherit}
 :focus-visible{outline:3px solid #1a5fb4;outline-offset:2px}
 `;
 
-const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-const SCRIPT_HASH = sha256(SCRIPT);
-const STYLE_HASH = sha256(STYLE);
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character] as string);
-}
+const SCRIPT_HASH = cspHash(SCRIPT);
+const STYLE_HASH = cspHash(STYLE);
 
 /** The first language by the header's q order whose base language (de-AT → de) the page has texts for; else English. */
 function chooseLanguage(acceptLanguage: string | undefined): Language {
-  const ranges = (acceptLanguage ?? '')
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...parameters] = part.trim().split(';');
-      const q = parameters.map((parameter) => /^\s*q\s*=\s*([0-9.]+)\s*$/i.exec(parameter)?.[1]).find((value) => value !== undefined);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((range) => /^[a-z]{1,8}(-[a-z0-9]{1,8})*$/.test(range.tag) && range.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { tag } of ranges) {
+  for (const tag of acceptedLanguageTags(acceptLanguage)) {
     const base = tag.split('-')[0] as string;
     if (Object.hasOwn(TEXTS, base)) return base as Language;
   }
   return 'en';
-}
-
-function contentSecurityPolicy(withScript: boolean): string {
-  return [
-    "default-src 'none'",
-    ...(withScript ? [`script-src ${SCRIPT_HASH}`, "connect-src 'self'"] : []),
-    `style-src ${STYLE_HASH}`,
-    // The script sends the form; without it nothing may be submitted (the text would end up in a URL).
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
-
-function htmlDocument(language: Language, title: string, body: string, withScript: boolean): string {
-  return [
-    '<!doctype html>',
-    `<html lang="${language}">`,
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="robots" content="noindex">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    '</head>',
-    '<body>',
-    '<main>',
-    body,
-    '</main>',
-    ...(withScript ? [`<script>${SCRIPT}</script>`] : []),
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
 }
 
 const errorSlot = (name: string) => `<span id="${name}-error" class="error"></span>`;
@@ -377,7 +326,7 @@ export function renderTestimonialForm(input: FormPageInput): FormPage {
   const texts: PageTexts = TEXTS[language];
   const headers = (withScript: boolean) => ({
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': contentSecurityPolicy(withScript),
+    'content-security-policy': pageSecurityPolicy(STYLE_HASH, withScript ? SCRIPT_HASH : undefined),
     // The token is in the page's URL: never sent on as a Referer, never kept by a cache.
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-store',
@@ -386,9 +335,9 @@ export function renderTestimonialForm(input: FormPageInput): FormPage {
   if (input.state === 'open') {
     if (input.token === undefined) throw new Error('an open testimonial page needs its token');
     const body = testimonialForm(input.token, input.prefill?.displayName ?? '', language);
-    return { status: 200, html: htmlDocument(language, texts.heading, body, true), headers: headers(true) };
+    return { status: 200, html: htmlDocument({ language: language, title: texts.heading, style: STYLE, body: body, script: SCRIPT }), headers: headers(true) };
   }
   const message = MESSAGES[input.state];
   const text = texts[message.text];
-  return { status: message.status, html: htmlDocument(language, text, `<p>${escapeHtml(text)}</p>`, false), headers: headers(false) };
+  return { status: message.status, html: htmlDocument({ language: language, title: text, style: STYLE, body: `<p>${escapeHtml(text)}</p>` }), headers: headers(false) };
 }
