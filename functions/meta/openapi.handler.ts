@@ -1,4 +1,5 @@
 import { brotliDecompressSync } from 'node:zlib';
+import { matchesIfNoneMatch } from '../../shared/http/conditional';
 import { httpHandler } from '../../shared/http/stack';
 import { getOpenApi as route } from './meta.routes';
 import { OPENAPI_DOCUMENT_BR, OPENAPI_ETAG } from './openapi.generated';
@@ -12,7 +13,6 @@ const document: unknown = JSON.parse(brotliDecompressSync(Buffer.from(OPENAPI_DO
 const headers = { etag: OPENAPI_ETAG, 'cache-control': 'public, max-age=300' };
 
 export const handler = httpHandler({ service: 'meta', route }, async ({ event }) => {
-  const ifNoneMatch = event.headers?.['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === OPENAPI_ETAG)) return { status: 304, headers };
+  if (matchesIfNoneMatch(event.headers?.['if-none-match'], OPENAPI_ETAG)) return { status: 304, headers };
   return { status: 200, headers, body: document };
 });

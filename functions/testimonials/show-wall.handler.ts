@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { etagOf, matchesIfNoneMatch } from '../../shared/http/conditional';
 import { Problems } from '../../shared/http/problem';
 import { httpHandler } from '../../shared/http/stack';
 import { showWall } from './domain/use-cases';
@@ -15,9 +15,8 @@ export const handler = httpHandler({ service: SERVICE, route }, async ({ params,
   const shown = await showWall(testimonialsRepository(), params.wallId);
   if (!shown) throw Problems.notFound(`No wall ${params.wallId}`);
   const body = { wallId: shown.wall.wallId, name: shown.wall.name, count: shown.entries.length, testimonials: shown.entries.map((entry) => ({ ...entry })) };
-  const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+  const etag = etagOf(JSON.stringify(body));
   const headers = { etag, 'cache-control': 'public, max-age=60', 'access-control-allow-origin': '*', vary: 'accept-encoding' };
-  const ifNoneMatch = event.headers?.['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag)) return { status: 304, headers };
+  if (matchesIfNoneMatch(event.headers?.['if-none-match'], etag)) return { status: 304, headers };
   return { status: 200, headers, body };
 });
