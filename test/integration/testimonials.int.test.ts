@@ -14,6 +14,7 @@ import {
   askAfterPromoter,
   askAfterTierUpgrade,
   askManually,
+  curateTestimonial,
   listCandidates,
   moveCandidate,
   openLink,
@@ -161,6 +162,30 @@ describe('submitting, moderating, walls', () => {
     expect((await showWall(repo, 'default'))?.entries.map((entry) => entry.testimonialId)).not.toContain(named.testimonial.testimonialId);
     expect((await approveTestimonial(repo, named.testimonial.testimonialId, 'marketer:mia', later(t0, 21))).kind).toBe('withdrawn');
     expect(await eventsOf(`TESTIMONIAL#${named.testimonial.testimonialId}`)).toEqual(['EVENT#TestimonialApproved#approved:2', 'EVENT#TestimonialSubmitted#submitted', 'EVENT#TestimonialWithdrawn#withdrawn']);
+  });
+
+  it('lists the moderation queue by tag and by rating on the index, a low rating queued like any other', async () => {
+    const low = await submitted(uniqueId('ts-mod-low'), t0, 'public');
+    const high = await submitted(uniqueId('ts-mod-high'), t0, 'public');
+    await repo.commit({ testimonial: { next: { ...low.testimonial, rating: 1, version: 2 }, expectedVersion: 1 }, announce: [] });
+    expect((await curateTestimonial(repo, high.testimonial.testimonialId, { tags: ['Case-Study', 'b2b'] })).kind).toBe('changed');
+    const listed = async (query: { tag?: string; rating?: number }) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await repo.moderationPage({ status: 'pending', limit: 100, ...query, ...(cursor ? { cursor } : {}) });
+        ids.push(...page.items.map((item) => item.testimonialId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    const byTag = await listed({ tag: 'case-study' });
+    expect(byTag).toContain(high.testimonial.testimonialId);
+    expect(byTag).not.toContain(low.testimonial.testimonialId);
+    const lowOnes = await listed({ rating: 1 });
+    expect(lowOnes).toContain(low.testimonial.testimonialId);
+    expect(lowOnes).not.toContain(high.testimonial.testimonialId);
+    expect(await listed({ tag: 'case-study', rating: 1 })).not.toContain(high.testimonial.testimonialId);
   });
 
   it('retires the old link on regenerate, and a revoked link opens nothing', async () => {
