@@ -14,6 +14,7 @@ import { ReferralAttributed, ReferralExpired, ReferralFlagged, ReferralPending, 
 import { RewardRedeemed } from './reward-redeemed';
 import { CaseStudyStageChanged, TestimonialApproved, TestimonialRejected, TestimonialRequested, TestimonialSubmitted, TestimonialWithdrawn } from './testimonials';
 import { TierChanged } from './tier-changed';
+import { WebhookEndpointDisabled } from './webhooks-out';
 
 export {
   CaseStudyStageChanged,
@@ -49,5 +50,6 @@ export {
   TestimonialSubmitted,
   TestimonialWithdrawn,
   TierChanged,
+  WebhookEndpointDisabled,
 };
 export type { EventContract, EventDetail, EventEnvelope, EventPattern } from './contract';

@@ -1,5 +1,6 @@
 import type { EventContract } from '../events/contract';
 import type { ComposedTopology } from './compose';
+import { DELIVERABLE_EVENTS } from '../events/deliverable';
 import { consumersOf, eventKey, eventSources, jsonSchemaOf, producerOf, webhookName } from './openapi';
 import { topology as appTopology } from './topology';
 
@@ -36,9 +37,10 @@ export function eventCatalog(topology: ComposedTopology = appTopology): string {
     'Every event Loyalty Loop publishes on its EventBridge bus. A service writes an event into its table together with the',
     'state change it announces (the outbox), and the outbox relay publishes it; consumers deduplicate on `metadata.eventId`.',
     "An event's `detail` is `{metadata: {eventId, version, occurredAt}, data}`; rules select a contract by source,",
-    'detail-type and `detail.metadata.version`. The same payloads are in the `webhooks` section of',
-    '[openapi.json](openapi.json) (`GET /v1/openapi.json`), in the Standard Webhooks envelope `{type, timestamp, data}`',
-    'outbound webhooks are to send them in — outbound delivery itself is not built yet (issue 14).',
+    'detail-type and `detail.metadata.version`. Every event with a webhook below can be subscribed to by a webhook endpoint',
+    '(`POST /v1/webhook-endpoints`) and is delivered in the Standard Webhooks envelope `{type, timestamp, data}`, as the',
+    '`webhooks` section of [openapi.json](openapi.json) (`GET /v1/openapi.json`) describes; the privacy events between',
+    'our own services are not delivered.',
     '',
     '| Event | Version | Source | Producer | Consumers |',
     '| --- | --- | --- | --- | --- |',
@@ -61,7 +63,9 @@ export function eventCatalog(topology: ComposedTopology = appTopology): string {
         ? '- Consumers: none inside Loyalty Loop yet'
         : `- Consumers: ${consumers.map((consumer) => `${consumer.service} (rule \`${consumer.rule}\` → function \`${consumer.function}\`)`).join('; ')}`,
       `- EventBridge pattern: \`${JSON.stringify(event.pattern)}\``,
-      `- Webhook: \`${webhookName(event, topology.events)}\` in the OpenAPI \`webhooks\` section`,
+      (DELIVERABLE_EVENTS as readonly EventContract[]).includes(event)
+        ? `- Webhook: \`${webhookName(event, topology.events)}\` in the OpenAPI \`webhooks\` section (event type \`${event.detailType}\` for endpoints)`
+        : '- Webhook: not delivered (between our own services only)',
       '',
       'Example `detail`:',
       '',

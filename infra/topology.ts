@@ -8,6 +8,7 @@ import { privacyService } from '../functions/privacy/service';
 import { purchasesService } from '../functions/purchases/service';
 import { referralsService } from '../functions/referrals/service';
 import { testimonialsService } from '../functions/testimonials/service';
+import { webhooksOutService } from '../functions/webhooks-out/service';
 import { webhooksService } from '../functions/webhooks/service';
 import { composeTopology } from './compose';
 
@@ -27,6 +28,7 @@ export const topology = composeTopology([
   feedbackService,
   testimonialsService,
   webhooksService,
+  webhooksOutService,
   privacyService,
   metaService,
 ]);
@@ -72,7 +74,7 @@ export const LOCAL_TOKEN_AUDIENCE = 'loyalty-loop';
  */
 export const CORS = {
   allowHeaders: ['content-type', 'authorization', 'x-api-key', 'idempotency-key'],
-  allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
   exposeHeaders: ['location', 'allow', 'idempotent-replayed'],
   maxAgeSeconds: 600,
 } as const;

@@ -348,6 +348,8 @@ export function localFunctionEnvironment(
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO',
     // Every response is checked against its route contract (never on AWS).
     VALIDATE_RESPONSES: 'true',
+    // Outbound webhooks may go to receivers on this machine (http://127.0.0.1:…), never on AWS.
+    WEBHOOKS_ALLOW_LOOPBACK: 'true',
   };
 }
 

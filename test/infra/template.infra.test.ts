@@ -232,7 +232,7 @@ describe('synthesized template ↔ topology', () => {
 
   it('gives each function the same application variables on AWS as in the local runtime', () => {
     // The local runtime adds only what Lambda itself provides (region, credentials, function name) and its endpoints.
-    const localOnly = /^(AWS_|PATH$|HOME$|TMPDIR$|LANG$|TZ$|DYNAMODB_ENDPOINT$|EVENTBRIDGE_ENDPOINT$|LAMBDA_ENDPOINT$|VALIDATE_RESPONSES$|LOG_LEVEL$|POWERTOOLS_METRICS_NAMESPACE$)/;
+    const localOnly = /^(AWS_|PATH$|HOME$|TMPDIR$|LANG$|TZ$|DYNAMODB_ENDPOINT$|EVENTBRIDGE_ENDPOINT$|LAMBDA_ENDPOINT$|VALIDATE_RESPONSES$|WEBHOOKS_ALLOW_LOOPBACK$|LOG_LEVEL$|POWERTOOLS_METRICS_NAMESPACE$)/;
     const cdkOnly = /^(NODE_OPTIONS|LOG_LEVEL|POWERTOOLS_METRICS_NAMESPACE|MARKETER_GROUP)$/;
     const tokens = { issuer: 'i', audience: 'a', jwksUrl: 'j' };
     for (const fn of Object.values(topology.functions)) {

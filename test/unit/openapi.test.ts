@@ -1,3 +1,4 @@
+import { DELIVERABLE_EVENTS } from '../../events/deliverable';
 import { readFileSync } from 'node:fs';
 import { dereference, validate } from '@readme/openapi-parser';
 import * as z from 'zod';
@@ -172,10 +173,13 @@ describe('the OpenAPI document', () => {
     expect(document.paths['/v1/adjustments/batch'].post.responses['409']).toBeUndefined();
   });
 
-  it('has one webhook per event contract: the Standard Webhooks envelope of its data, with its example, delivery not claimed', () => {
+  it('has one webhook per deliverable event: the Standard Webhooks envelope of its data and headers, with its example', () => {
     const names = Object.keys(document.webhooks).sort();
-    expect(names).toHaveLength(topology.events.length);
-    expect(names).toEqual(expect.arrayContaining(['PointsEarned', 'PurchaseRecorded', 'CustomerErased', 'CustomerErased.v1', 'TestimonialRequested']));
+    expect(names).toEqual(DELIVERABLE_EVENTS.map((event) => event.detailType).sort());
+    expect(names).toEqual(expect.arrayContaining(['PointsEarned', 'PurchaseRecorded', 'TestimonialRequested', 'WebhookEndpointDisabled']));
+    // The privacy plumbing between our own services is not delivered.
+    expect(names).not.toContain('CustomerErased');
+    expect(names).not.toContain('CustomerErasureRequested');
     const pointsEarned = dereferenced.webhooks.PointsEarned.post;
     const body = pointsEarned.requestBody.content['application/json'];
     expect(body.schema.required).toEqual(['type', 'timestamp', 'data']);
@@ -183,7 +187,13 @@ describe('the OpenAPI document', () => {
     expect(body.example.data).toEqual(PointsEarned.dataSchema.parse(PointsEarned.example));
     expect(z.fromJSONSchema(body.schema).safeParse(body.example).success).toBe(true);
     expect(z.fromJSONSchema(body.schema.properties.data).safeParse({ ...PointsEarned.example, points: -1 }).success).toBe(false);
-    expect(pointsEarned.description).toContain('not built yet (issue 14)');
+    expect(pointsEarned.description).toContain('POST /v1/webhook-endpoints');
+    expect(pointsEarned.parameters.map((parameter: { name: string; in: string; required: boolean }) => `${parameter.in}:${parameter.name}:${parameter.required}`)).toEqual([
+      'header:webhook-id:true',
+      'header:webhook-timestamp:true',
+      'header:webhook-signature:true',
+    ]);
+    expect(Object.keys(pointsEarned.responses).sort()).toEqual(['2XX', '410', 'default']);
     expect(pointsEarned['x-event']).toEqual({ source: 'loyalty-loop.loyalty', detailType: 'PointsEarned', version: 1 });
   });
 
