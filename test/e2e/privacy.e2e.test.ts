@@ -1,5 +1,7 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { signShopify } from '../../functions/webhooks/domain/signatures';
 import { topology } from '../../infra/topology';
 import { api, eventually, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
@@ -11,15 +13,34 @@ const ERASING_SERVICES = topology.privacy.map((duty) => duty.service).sort();
 let runtime: RuntimeProcess;
 let key: string;
 let marketer: string;
+/** A merchant's webhook receiver: what was sent about a customer (their email in PurchaseRecorded) is theirs to erase too. */
+let receiver: Server;
+const delivered: string[] = [];
 const emailOf = (customerId: string) => `${customerId}.person@example.com`;
 
 beforeAll(async () => {
   runtime = await startRuntimeProcess();
   key = (JSON.parse(await runtime.cli('keys', 'create', '--store', 'gdpr', '--json')) as { key: string }).key;
   marketer = (await runtime.cli('token', '--marketer', 'dpo')).trim();
+  receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      delivered.push(Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+  const endpoint = await api(runtime.url, 'POST', '/v1/webhook-endpoints', {
+    body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/crm`, eventTypes: ['PurchaseRecorded', 'PointsAdjusted'] },
+    headers: { authorization: `Bearer ${marketer}` },
+  });
+  expect(endpoint.status).toBe(201);
 }, 90_000);
 
 afterAll(async () => {
+  receiver?.closeAllConnections();
+  receiver?.close();
   await runtime?.stop();
 });
 
@@ -58,6 +79,8 @@ async function seedCustomer(customerId: string): Promise<void> {
   await api(runtime.url, 'POST', `/v1/purchases/${customerId}-o1/refunds`, { body: { refundId: 'r1', amount: '5.00', reason: `Call ${EMAIL} about the damaged box` }, headers: { 'x-api-key': key } });
   await api(runtime.url, 'POST', `/v1/customers/${customerId}/adjustments`, { body: { adjustmentId: 'goodwill', points: 10, reason: `Apology sent to ${EMAIL}` }, headers: { authorization: `Bearer ${marketer}` } });
   await eventually(async () => ((await api(runtime.url, 'GET', `/v1/customers/${customerId}/activity`, { headers: { 'x-api-key': key } })).body.refundCount === 1 ? true : undefined));
+  // The purchase (with the email) and the adjustment (its reason) went out to the merchant's endpoint.
+  await eventually(async () => (delivered.filter((body) => body.includes(EMAIL)).length >= 2 ? true : undefined));
 }
 
 describe('export', () => {
@@ -80,6 +103,13 @@ describe('export', () => {
     expect(withFeedback.feedback).toEqual([expect.objectContaining({ trigger: 'purchase', status: 'scheduled', email: emailOf('gdpr-export') })]);
     expect(withFeedback.referrals).toMatchObject({ codes: [], referred: [], referredBy: null });
     expect(withFeedback.testimonials).toEqual({ requests: [], testimonials: [] });
+    // What went out to the merchant's webhook endpoint about them: the log and the payloads still kept.
+    const sent = withFeedback.webhookDeliveries as { deliveries: { eventType: string; status: string }[]; payloads: { eventType: string; body: { data: { email?: string } } }[] };
+    expect(sent.deliveries.map((delivery) => [delivery.eventType, delivery.status]).sort()).toEqual([
+      ['PointsAdjusted', 'succeeded'],
+      ['PurchaseRecorded', 'succeeded'],
+    ]);
+    expect(sent.payloads.find((payload) => payload.eventType === 'PurchaseRecorded')?.body.data.email).toBe(emailOf('gdpr-export'));
     const other = (await runtime.cli('token', '--customer', 'someone-else')).trim();
     expect((await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${other}` } })).status).toBe(403);
   });
@@ -106,7 +136,7 @@ describe('erasure', () => {
       return services.length === ERASING_SERVICES.length ? services : undefined;
     }, 20_000);
     expect(confirmations).toEqual(ERASING_SERVICES);
-    expect(ERASING_SERVICES).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals', 'testimonials']);
+    expect(ERASING_SERVICES).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals', 'testimonials', 'webhooks-out']);
     expect(await onWall()).not.toContain(testimonialId);
     expect(await tablesContaining(emailOf('gdpr-erase'))).toEqual([]);
     expect(await tablesContaining(emailOf('gdpr-export'))).not.toEqual([]);

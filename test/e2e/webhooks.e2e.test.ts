@@ -1,11 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import { signShopify, signStripe } from '../../functions/webhooks/domain/signatures';
 import { api, eventually, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
 /**
- * Storefront webhooks on the running system: signed deliveries become purchases and refunds (and points); forged,
- * stale or replayed deliveries change nothing.
+ * Webhooks on the running system. In, from storefronts: signed deliveries become purchases and refunds (and points);
+ * forged, stale or replayed deliveries change nothing. Out, to merchants (issue 14): a registered endpoint receives a
+ * signed PointsEarned that an independent Standard Webhooks verifier accepts; one answering 500 is retried on schedule
+ * under the test clock until it succeeds, every attempt in its log; a 410 disables it; a private address is refused.
  */
 let runtime: RuntimeProcess;
 let key: string;
@@ -172,5 +177,119 @@ describe('WooCommerce', () => {
     expect((await purchaseOf('woocommerce:727')).body).toMatchObject({ customerId: 'john.doe@example.com', amountMinor: 2935, channel: 'woocommerce' });
     const unsigned = await deliver('/v1/webhooks/woocommerce/hooks', body, { 'x-wc-webhook-topic': 'order.created' });
     expect(unsigned.status).toBe(401);
+  });
+});
+
+describe('outbound webhooks (issue 14)', () => {
+  let receiver: Server;
+  let receiverUrl: string;
+  let marketer: string;
+  const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  const answers = new Map<string, number[]>();
+  const asMarketer = () => ({ authorization: `Bearer ${marketer}` });
+  const register = async (path: string) => api(runtime.url, 'POST', '/v1/webhook-endpoints', { body: { url: `${receiverUrl}${path}`, eventTypes: ['PointsEarned'], description: `e2e ${path}` }, headers: asMarketer() });
+  const purchase = (orderId: string, customerId: string) => api(runtime.url, 'POST', '/v1/purchases', { body: { orderId, customerId, amount: '25.00', currency: 'USD' }, headers: { 'x-api-key': key } });
+  const deliveries = async (endpointId: string) => (await api(runtime.url, 'GET', `/v1/webhook-endpoints/${endpointId}/deliveries`, { headers: asMarketer() })).body.items as { status: string; nextAttemptAt?: string; attempts: { status?: number; trigger: string; at: string }[] }[];
+
+  beforeAll(async () => {
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const path = request.url ?? '/';
+        received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+        response.writeHead(answers.get(path)?.shift() ?? 204).end();
+      });
+    });
+    await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    marketer = (await runtime.cli('token', '--marketer', 'ana')).trim();
+  });
+
+  afterAll(async () => {
+    receiver.closeAllConnections();
+    await new Promise((done) => receiver.close(done));
+  });
+
+  it('delivers a purchase\'s PointsEarned, signed: an independent Standard Webhooks verifier accepts it', async () => {
+    const created = await register('/crm');
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/v1/webhook-endpoints/${created.body.endpointId as string}`);
+    const secret = created.body.secret as string;
+    expect(secret).toMatch(/^whsec_/);
+    // The secret is shown once: never again.
+    const shown = await api(runtime.url, 'GET', `/v1/webhook-endpoints/${created.body.endpointId as string}`, { headers: asMarketer() });
+    expect(shown.text).not.toContain(secret.slice(6));
+    expect((await purchase('out-1', 'out-c1')).status).toBe(201);
+    const request = await eventually(async () => received.find((candidate) => candidate.path === '/crm'), 15_000);
+    const payload = new Webhook(secret).verify(request.body, {
+      'webhook-id': String(request.headers['webhook-id']),
+      'webhook-timestamp': String(request.headers['webhook-timestamp']),
+      'webhook-signature': String(request.headers['webhook-signature']),
+    }) as { type: string; data: { orderId: string; customerId: string; points: number } };
+    expect(payload).toMatchObject({ type: 'PointsEarned', data: { orderId: 'out-1', customerId: 'out-c1', points: expect.any(Number) } });
+    expect(await deliveries(created.body.endpointId as string)).toMatchObject([{ status: 'succeeded', attempts: [{ status: 204, trigger: 'event' }] }]);
+    await api(runtime.url, 'DELETE', `/v1/webhook-endpoints/${created.body.endpointId as string}`, { headers: asMarketer() });
+  });
+
+  it('retries an endpoint answering 500 on schedule under the test clock until it succeeds, the log showing every attempt', async () => {
+    const created = await register('/flaky');
+    const endpointId = created.body.endpointId as string;
+    answers.set('/flaky', [500, 500]);
+    await purchase('out-2', 'out-c2');
+    const [pending] = await eventually(async () => {
+      const log = await deliveries(endpointId);
+      return log[0]?.attempts.length === 1 ? log : undefined;
+    });
+    expect(pending).toMatchObject({ status: 'pending', attempts: [{ status: 500 }] });
+    // The 5 s retry (±10 %), then the 5 min one.
+    await runtime.cli('clock', 'advance', '6s');
+    await runtime.cli('schedule', 'run', 'webhooks-out-send-due');
+    await runtime.cli('clock', 'advance', '6m');
+    marketer = (await runtime.cli('token', '--marketer', 'ana')).trim();
+    await runtime.cli('schedule', 'run', 'webhooks-out-send-due');
+    const [done] = await deliveries(endpointId);
+    expect(done?.status).toBe('succeeded');
+    expect(done?.attempts.map((attempt) => [attempt.trigger, attempt.status])).toEqual([
+      ['event', 500],
+      ['retry', 500],
+      ['retry', 204],
+    ]);
+    const [first, second, third] = (done?.attempts ?? []).map((attempt) => Date.parse(attempt.at));
+    expect((second as number) - (first as number)).toBeGreaterThanOrEqual(4_500);
+    expect((third as number) - (second as number)).toBeGreaterThanOrEqual(270_000);
+    expect(new Set(received.filter((request) => request.path === '/flaky').map((request) => request.headers['webhook-id'])).size).toBe(1);
+    await api(runtime.url, 'DELETE', `/v1/webhook-endpoints/${endpointId}`, { headers: asMarketer() });
+  });
+
+  it('disables an endpoint that answers 410, and announces it', async () => {
+    const created = await register('/gone');
+    const endpointId = created.body.endpointId as string;
+    answers.set('/gone', [410]);
+    await purchase('out-3', 'out-c3');
+    const endpoint = await eventually(async () => {
+      const shown = await api(runtime.url, 'GET', `/v1/webhook-endpoints/${endpointId}`, { headers: asMarketer() });
+      return shown.body.enabled === false ? shown.body : undefined;
+    });
+    expect(endpoint).toMatchObject({ enabled: false, disabled: { reason: 'gone' } });
+    const announced = await eventually(async () => {
+      const journal = (await api(runtime.url, 'GET', '/_local/events?detailType=WebhookEndpointDisabled&limit=10')).body.items as { event: { detail: { data: { endpointId: string; reason: string } } } }[];
+      return journal.find((item) => item.event.detail.data.endpointId === endpointId);
+    });
+    expect(announced.event.detail.data.reason).toBe('gone');
+  });
+
+  it('refuses an endpoint at a private address, or with an unknown event type, naming the field', async () => {
+    const privateAddress = await api(runtime.url, 'POST', '/v1/webhook-endpoints', { body: { url: 'https://10.0.0.5/hook', eventTypes: ['PointsEarned'] }, headers: asMarketer() });
+    expect(privateAddress.status).toBe(400);
+    expect(privateAddress.headers.get('content-type')).toContain('application/problem+json');
+    expect(privateAddress.body.errors).toEqual([{ pointer: '/url', detail: expect.stringContaining('private') }]);
+    const metadata = await api(runtime.url, 'POST', '/v1/webhook-endpoints', { body: { url: 'http://169.254.169.254/latest/meta-data', eventTypes: ['PointsEarned'] }, headers: asMarketer() });
+    expect(metadata.status).toBe(400);
+    const unknown = await api(runtime.url, 'POST', '/v1/webhook-endpoints', { body: { url: 'https://hooks.example.com/x', eventTypes: ['CustomerErased'] }, headers: asMarketer() });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([{ pointer: '/eventTypes/0', detail: expect.stringContaining('deliverable event types') }]);
+    const list = await api(runtime.url, 'GET', '/v1/webhook-endpoints', { headers: asMarketer() });
+    expect((list.body.items as unknown[]).length).toBe(1);
   });
 });
