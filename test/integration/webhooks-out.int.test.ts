@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
-import { createEndpoint, fanOut, replayDelivery, replayFailedSince, sendDueDeliveries, updateEndpoint, type WebhooksOutDeps } from '../../functions/webhooks-out/domain/use-cases';
+import { createEndpoint, fanOut, replayDelivery, replayFailedSince, rotateEndpointSecret, sendDueDeliveries, updateEndpoint, type WebhooksOutDeps } from '../../functions/webhooks-out/domain/use-cases';
 import { RETRY_DELAYS_MS } from '../../functions/webhooks-out/domain/schedule';
 import { httpSender } from '../../functions/webhooks-out/http-sender';
 import { WebhooksOutRepository } from '../../functions/webhooks-out/webhooks-out.repository';
@@ -154,6 +154,47 @@ describe('outbound webhooks on DynamoDB Local', () => {
     expect(await fanOut(deps(), pointsEarned('wh-c3'))).toMatchObject({ endpoints: 0 });
     expect(received).toHaveLength(1);
     expect(await replayDelivery(deps(), endpoint.endpointId, delivery?.messageId as string)).toEqual({ kind: 'endpoint-disabled' });
+  });
+
+  it('disables an endpoint whose deliveries failed for 5 days without a success, and announces why', async () => {
+    const { endpoint } = await register('/down');
+    answers.set('/down', Array.from({ length: 20 }, () => 503));
+    clock = '2035-03-01T10:00:00.000Z';
+    await fanOut(deps(), pointsEarned('wh-c8'));
+    expect((await store.getEndpoint(endpoint.endpointId))?.failingSince).toBe(clock);
+    advance(5 * 86_400_000 - 60_000);
+    await fanOut(deps(), pointsEarned('wh-c8'));
+    expect((await store.getEndpoint(endpoint.endpointId))?.enabled).toBe(true);
+    advance(60_000);
+    await fanOut(deps(), pointsEarned('wh-c8'));
+    const item = await client.send(new GetCommand({ TableName: store.tableName, Key: { pk: 'ENDPOINT', sk: endpoint.endpointId } }));
+    expect(item.Item?.endpoint).toMatchObject({ enabled: false, disabled: { reason: 'failing', at: clock }, failingSince: '2035-03-01T10:00:00.000Z' });
+    expect(item.Item?.outbox).toMatchObject({ detailType: 'WebhookEndpointDisabled', detail: { data: { reason: 'failing', failingSince: '2035-03-01T10:00:00.000Z', disabledAt: clock } } });
+    // Its pending retries fail as endpoint-disabled when the schedule reaches them; nothing more is sent.
+    const sent = received.length;
+    advance(86_400_000);
+    await sendDueDeliveries(deps());
+    expect(received).toHaveLength(sent);
+    const log = (await store.listDeliveries(endpoint.endpointId, { limit: 10 })).items;
+    expect(log.map((delivery) => delivery.failedReason).sort()).toEqual(['endpoint-disabled', 'endpoint-disabled', 'endpoint-disabled']);
+  });
+
+  it('signs with both secrets during a rotation overlap, then with the new one only', async () => {
+    const { endpoint, secret: old } = await register('/rotating');
+    clock = '2035-04-01T10:00:00.000Z';
+    const rotated = await rotateEndpointSecret(deps(), endpoint.endpointId, 1);
+    if (rotated.kind !== 'rotated') throw new Error('not rotated');
+    await fanOut(deps(), pointsEarned('wh-c9'));
+    const during = received.at(-1) as Received;
+    expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(verify(old, during)).toMatchObject({ type: 'PointsEarned' });
+    expect(verify(rotated.secret, during)).toMatchObject({ type: 'PointsEarned' });
+    advance(3_600_000);
+    await fanOut(deps(), pointsEarned('wh-c9'));
+    const after = received.at(-1) as Received;
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(verify(rotated.secret, after)).toMatchObject({ type: 'PointsEarned' });
+    expect(() => verify(old, after)).toThrow();
   });
 
   it('follows no redirect, and gives up on a receiver that does not answer in time', async () => {
