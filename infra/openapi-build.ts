@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { payloadText, rendererAsset, rendererModule, rendererPayloadModule } from './docs-renderer';
 import { eventCatalog } from './event-catalog';
 import { openApiDocument } from './openapi';
 
@@ -14,14 +15,19 @@ import { openApiDocument } from './openapi';
  *   (about a twentieth of its size: the handler's bundle stays small and it never imports the topology);
  * - docs/events.md: the event catalog (infra/event-catalog.ts);
  * - client/src/schema.generated.ts: the document's TypeScript types (openapi-typescript) for the typed client
- *   (@loyalty-loop/client, client/).
- * test/unit/openapi.test.ts and test/unit/event-catalog.test.ts fail, naming this script, when any is stale.
+ *   (@loyalty-loop/client, client/);
+ * - functions/meta/docs-renderer.generated.ts and docs-renderer.payload.generated.ts: the renderer of the reference
+ *   page GET /docs, Redoc's standalone bundle from node_modules (infra/docs-renderer.ts).
+ * test/unit/openapi.test.ts, test/unit/docs-page.test.ts and test/unit/event-catalog.test.ts fail, naming this
+ * script, when any is stale.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const OPENAPI_JSON = join(root, 'docs', 'openapi.json');
 export const EVENTS_MD = join(root, 'docs', 'events.md');
 export const GENERATED_MODULE = join(root, 'functions', 'meta', 'openapi.generated.ts');
 export const CLIENT_SCHEMA = join(root, 'client', 'src', 'schema.generated.ts');
+export const RENDERER_MODULE = join(root, 'functions', 'meta', 'docs-renderer.generated.ts');
+export const RENDERER_PAYLOAD = join(root, 'functions', 'meta', 'docs-renderer.payload.generated.ts');
 
 /** The ETag of a document: a hash of its minified JSON text. */
 export function etagOf(minified: string): string {
@@ -84,6 +90,8 @@ async function main(): Promise<void> {
     [EVENTS_MD, eventCatalog()],
     [CLIENT_SCHEMA, await clientSchemaModule(document)],
   ];
+  const renderer = rendererAsset();
+  outputs.push([RENDERER_MODULE, rendererModule(renderer)]);
   for (const [path, text] of outputs) {
     // The module's compressed bytes may differ between zlib builds for the same document: rewrite it only when its content changed.
     const current = await readFile(path, 'utf8').catch(() => undefined);
@@ -91,6 +99,11 @@ async function main(): Promise<void> {
     const changed = !same && (await writeIfChanged(path, text));
     process.stdout.write(`${relativeTo(path)}: ${changed ? 'written (commit it)' : 'up to date'}\n`);
   }
+  // The renderer's compressed payload is compared by what it decompresses to (brotli at quality 11 takes seconds).
+  const committed = await readFile(RENDERER_PAYLOAD, 'utf8').catch(() => undefined);
+  const current = committed !== undefined && payloadText(committed) === renderer.text;
+  if (!current) await writeIfChanged(RENDERER_PAYLOAD, rendererPayloadModule(renderer));
+  process.stdout.write(`${relativeTo(RENDERER_PAYLOAD)}: ${current ? 'up to date' : 'written (commit it)'}\n`);
 }
 
 /** The minified document a generated module holds, or undefined when it holds none. */

@@ -2,6 +2,46 @@
 // A unit test fails when stale. The runtime that uses these types is openapi-fetch (./index.ts).
 
 export interface paths {
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The interactive API reference (HTML): this API's OpenAPI description rendered by Redoc, served from this API alone (ETag)
+         * @description Public: no credentials.
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A static asset of the reference page: the renderer script, by its content-hashed name (brotli or gzip, immutable, ETag)
+         * @description Public: no credentials.
+         */
+        get: operations["getDocsAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/r/{code}": {
         parameters: {
             query?: never;
@@ -2292,6 +2332,148 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer: 304 when nothing changed */
+                "if-none-match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the body; send it back in If-None-Match */
+                    etag?: string;
+                    /** @description public, max-age=300 */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not Modified */
+            304: {
+                headers: {
+                    /** @description The version of the body; send it back in If-None-Match */
+                    etag?: string;
+                    /** @description public, max-age=300 */
+                    "cache-control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getDocsAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An ETag from an earlier answer: 304 when nothing changed */
+                "if-none-match"?: string;
+                /** @description br, then gzip, is answered when accepted; otherwise the plain script */
+                "accept-encoding"?: string;
+            };
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version of the body in this encoding; send it back in If-None-Match */
+                    etag?: string;
+                    /** @description public, max-age=31536000, immutable: the file name changes with its content */
+                    "cache-control"?: string;
+                    /** @description accept-encoding */
+                    vary?: string;
+                    /** @description br or gzip, as Accept-Encoding allows (absent for the plain script) */
+                    "content-encoding"?: "br" | "gzip";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            /** @description Not Modified */
+            304: {
+                headers: {
+                    /** @description The version of the body in this encoding; send it back in If-None-Match */
+                    etag?: string;
+                    /** @description public, max-age=31536000, immutable: the file name changes with its content */
+                    "cache-control"?: string;
+                    /** @description accept-encoding */
+                    vary?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: every field at fault is named by its JSON pointer (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     followReferralLink: {
         parameters: {
             query?: never;
