@@ -72,6 +72,8 @@ const OUTBOX_STREAM = { batchSize: 100, maxRetryAttempts: 10, filterPatterns: [O
 
 /** A short public link: one lower-case letter and one parameter, e.g. /r/{code}. */
 const SHORT_PUBLIC_LINK = /^\/[a-z]\/\{[A-Za-z]+\}$/;
+/** The interactive API reference and its static assets: a page for people, like the short links, not a versioned API. */
+const REFERENCE_PAGE = /^\/docs(\/assets\/\{[A-Za-z]+\})?$/;
 
 export function composeTopology(services: readonly ServiceModule[]): ComposedTopology {
   const problems: string[] = [];
@@ -136,10 +138,12 @@ export function composeTopology(services: readonly ServiceModule[]): ComposedTop
       const { route } = binding;
       const key = routeKey(route);
       ownFunction(service, binding.function, `route ${key}`);
-      // The API is versioned under /v1/; the one exception is short public links people open from an email or a
-      // post (/r/{code} share links, survey and testimonial pages), which must stay short and never change.
-      const shortLink = SHORT_PUBLIC_LINK.test(route.path) && route.method === 'GET' && route.access.length === 1 && route.access[0] === 'public';
-      if (!route.path.startsWith('/v1/') && !shortLink) problem(`route ${key}: paths start with /v1/ (or are public GET short links like /r/{code})`);
+      // The API is versioned under /v1/; the exceptions are pages for people, public GETs only: short links opened
+      // from an email or a post (/r/{code} share links, survey and testimonial pages), which must stay short and never
+      // change, and the API reference (/docs and its assets).
+      const publicGet = route.method === 'GET' && route.access.length === 1 && route.access[0] === 'public';
+      const page = publicGet && (SHORT_PUBLIC_LINK.test(route.path) || REFERENCE_PAGE.test(route.path));
+      if (!route.path.startsWith('/v1/') && !page) problem(`route ${key}: paths start with /v1/ (or are public GET short links like /r/{code}, or the reference at /docs)`);
       if (route.access.length === 0) problem(`route ${key} declares no access`);
       for (const access of route.access) if (!VALID_ACCESS.includes(access)) problem(`route ${key}: unknown access "${access}"`);
       if (route.access.includes('public') && route.access.length > 1) problem(`route ${key}: public routes list no other access`);

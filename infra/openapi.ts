@@ -165,6 +165,11 @@ interface RouteExtras {
 const header = (description: string, schema: Json = { type: 'string' }) => ({ description, schema });
 const ifNoneMatch = { name: 'if-none-match', in: 'header', required: false, description: 'An ETag from an earlier answer: 304 when nothing changed', schema: { type: 'string' } };
 const cached = (maxAge: number) => ({ etag: header('The version of the body; send it back in If-None-Match'), 'cache-control': header(`public, max-age=${maxAge}`) });
+const immutable = {
+  etag: header('The version of the body in this encoding; send it back in If-None-Match'),
+  'cache-control': header('public, max-age=31536000, immutable: the file name changes with its content'),
+  vary: header('accept-encoding'),
+};
 /** The purchases module webhooks record through also holds the storefront routes' guard (403), which they never call. */
 const webhookNotRaised = { statuses: [403], why: "purchases.context's storefront guard, which only the storefront routes call" };
 const signature = (name: string, required = true) => ({ name, in: 'header', required, description: "The platform's signature over the raw body, with the store's webhook secret", schema: { type: 'string' } });
@@ -175,6 +180,15 @@ export const ROUTE_EXTRAS: Readonly<Record<string, RouteExtras>> = {
   'GET /w/{file}': { media: { 200: 'text/javascript' }, requestHeaders: [ifNoneMatch], responseHeaders: { 200: cached(300), 304: cached(300) } },
   'GET /v1/walls/{wallId}': { requestHeaders: [ifNoneMatch], responseHeaders: { 200: cached(60), 304: cached(60) } },
   'GET /v1/openapi.json': { requestHeaders: [ifNoneMatch], responseHeaders: { 200: cached(300), 304: cached(300) } },
+  'GET /docs': { media: { 200: 'text/html' }, requestHeaders: [ifNoneMatch], responseHeaders: { 200: cached(300), 304: cached(300) } },
+  'GET /docs/assets/{file}': {
+    media: { 200: 'text/javascript' },
+    requestHeaders: [ifNoneMatch, { name: 'accept-encoding', in: 'header', required: false, description: 'br, then gzip, is answered when accepted; otherwise the plain script', schema: { type: 'string' } }],
+    responseHeaders: {
+      200: { ...immutable, 'content-encoding': header('br or gzip, as Accept-Encoding allows (absent for the plain script)', { type: 'string', enum: ['br', 'gzip'] }) },
+      304: immutable,
+    },
+  },
   'GET /r/{code}': { responseHeaders: { 302: { location: header("The merchant's landing page, with the referral code") } } },
   'POST /v1/purchases': { responseHeaders: { 201: { location: header('The purchase: /v1/purchases/{orderId}') } } },
   'POST /v1/rewards': { responseHeaders: { 201: { location: header('The reward: /v1/rewards/{rewardId}') } } },

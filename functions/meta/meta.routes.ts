@@ -31,3 +31,28 @@ export const getOpenApi = defineRoute({
     304: null,
   },
 });
+
+/**
+ * The interactive API reference: an HTML page that loads the renderer (Redoc) from GET /docs/assets/{file} and this
+ * API's description from GET /v1/openapi.json — nothing from another origin (its Content-Security-Policy says so).
+ */
+export const getDocs = defineRoute({
+  method: 'GET',
+  path: '/docs',
+  access: ['public'],
+  summary: "The interactive API reference (HTML): this API's OpenAPI description rendered by Redoc, served from this API alone (ETag)",
+  responses: { 200: z.string(), 304: null },
+});
+
+/**
+ * The reference page's static assets: the renderer script, under a content-hashed name (brotli or gzip as the client
+ * accepts, cached for a year, ETag). Its own function: the compressed script alone is ~333 KiB of its bundle.
+ */
+export const getDocsAsset = defineRoute({
+  method: 'GET',
+  path: '/docs/assets/{file}',
+  access: ['public'],
+  summary: 'A static asset of the reference page: the renderer script, by its content-hashed name (brotli or gzip, immutable, ETag)',
+  params: z.object({ file: z.string().check(z.minLength(1), z.maxLength(100)) }),
+  responses: { 200: z.string(), 304: null },
+});

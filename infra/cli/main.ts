@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createLoyaltyClient, LoyaltyApiError, unwrap, type LoyaltyClient, type operations } from '../../client/src/index';
 import { issueApiKey } from '../../functions/identity/domain/api-keys';
 import { IdentityRepository, WebhookSecrets } from '../../functions/identity/identity.repository';
 import { IDENTIFIER_PATTERN } from '../../shared/domain/identifiers';
@@ -10,6 +11,10 @@ import { parseDuration } from './duration';
 const USAGE = `loyalty — operate Loyalty Loop
 
 Usage:
+  loyalty version [--json]                           which release and stage of the API answers (GET /v1/version)
+  loyalty balance --customer <id> [--token <jwt> | --api-key <key>] [--json]
+                                                     a customer's points, tier and points expiring soon; locally
+                                                     with a customer token minted like \`loyalty token\`
   loyalty keys create --store <storeId> [--json]     create a storefront API key (printed once)
   loyalty keys list --store <storeId> [--json]       list a store's keys (never the secrets)
   loyalty keys revoke <keyId>                        revoke a key (effective within the authorizer cache TTL, 5 min)
@@ -31,7 +36,8 @@ Targets:
   http://127.0.0.1:$DYNAMODB_PORT (8000).
   --stage <stage>  a deployed stage: keys commands use your AWS credentials and AWS_REGION on the
                    tables loyalty-loop-<stage>-*. (token, events and dlq exist only locally; see README.)
-  --url <url>      the local runtime's URL;  --dynamodb-endpoint <url>  a DynamoDB endpoint.
+  --url <url>      the API's URL (the local runtime's by default; a deployed stage's ApiUrl for version and
+                   balance, with --token or --api-key);  --dynamodb-endpoint <url>  a DynamoDB endpoint.
 `;
 
 class UsageError extends Error {}
@@ -47,6 +53,8 @@ async function main(argv: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       customer: { type: 'string' },
       marketer: { type: 'string' },
+      token: { type: 'string' },
+      'api-key': { type: 'string' },
       ttl: { type: 'string', default: '1h' },
       follow: { type: 'boolean', default: false },
       'detail-type': { type: 'string' },
@@ -67,6 +75,28 @@ async function main(argv: string[]): Promise<void> {
   const runtimeUrl = values.url ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
   switch (command) {
+    case 'version': {
+      const answer = await apiCall(runtimeUrl, (client) => client.GET('/v1/version'));
+      if (values.json) print(answer);
+      else process.stdout.write(`${answer.name} ${answer.version} (stage ${answer.stage}) at ${runtimeUrl}\n`);
+      return;
+    }
+    case 'balance': {
+      const customerId = values.customer;
+      if (!customerId) throw new UsageError('balance needs --customer <customerId>');
+      if (!IDENTIFIER_PATTERN.test(customerId)) throw new UsageError('--customer must be 1-128 characters: letters, digits and . _ : @ + -');
+      if (values.token && values['api-key']) throw new UsageError('balance takes --token or --api-key, not both');
+      let token = values.token;
+      const apiKey = values['api-key'];
+      if (!token && !apiKey) {
+        localOnly(stage, 'balance without --token or --api-key', 'Pass a customer or marketer token from the user pool (--token) or a storefront key (--api-key).');
+        token = ((await runtimeRequest(runtimeUrl, 'POST', '/_local/tokens', { customerId, ttlSeconds: 300 })) as { token: string }).token;
+      }
+      const balance = await apiCall(runtimeUrl, (client) => client.GET('/v1/customers/{customerId}/loyalty', { params: { path: { customerId } } }), { token, apiKey });
+      if (values.json) print(balance);
+      else process.stdout.write(formatBalance(balance));
+      return;
+    }
     case 'keys': {
       const repository = identityRepository(stage, values['dynamodb-endpoint']);
       if (subcommand === 'create') {
@@ -217,6 +247,40 @@ interface DeadLetterItem {
 function formatJournalItem(item: JournalItem): string {
   const deliveries = item.deliveries.map((d) => `${d.function}:${d.status}${d.attempts > 1 ? `(${d.attempts} attempts)` : ''}`).join(', ');
   return `${item.receivedAt}  ${item.event['detail-type'].padEnd(20)} ${item.event.detail.metadata?.eventId ?? item.event.id}  → ${deliveries || 'no matching rule'}`;
+}
+
+type Balance = operations['getLoyaltyBalance']['responses'][200]['content']['application/json'];
+
+const count = (value: number) => value.toLocaleString('en-US');
+
+function formatBalance(balance: Balance): string {
+  const lines = [`${balance.customerId}: ${count(balance.available)} points available, ${count(balance.pending)} pending`];
+  if (balance.tier) lines.push(`  tier ${balance.tier.name} (×${balance.tier.multiplier}${balance.tier.since ? `, since ${balance.tier.since.slice(0, 10)}` : ''})`);
+  else lines.push('  no tier');
+  if (balance.nextTier) lines.push(`  next tier ${balance.nextTier.name}: ${balance.nextTier.remainingSpend} ${balance.nextTier.currency} more to spend`);
+  if (balance.qualifyingSpend) lines.push(`  qualifying spend ${balance.qualifyingSpend.amount} ${balance.qualifyingSpend.currency} over ${balance.qualifyingSpend.windowDays} days`);
+  if (balance.expiringSoon) lines.push(`  ${count(balance.expiringSoon.points)} points expire on ${balance.expiringSoon.expiresAt.slice(0, 10)}`);
+  lines.push(`  lifetime earned ${count(balance.lifetimeEarned)}, redeemed ${count(balance.redeemed)}, expired ${count(balance.expired)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A call through the typed client (@loyalty-loop/client): its body, or the API's problem as the error message. */
+async function apiCall<Result extends { data?: unknown; error?: unknown; response: Response }>(
+  baseUrl: string,
+  call: (client: LoyaltyClient) => Promise<Result>,
+  credentials: { token?: string | undefined; apiKey?: string | undefined } = {},
+) {
+  const client = createLoyaltyClient({ baseUrl, ...(credentials.token ? { token: credentials.token } : {}), ...(credentials.apiKey ? { apiKey: credentials.apiKey } : {}) });
+  try {
+    return await unwrap(call(client));
+  } catch (error) {
+    if (error instanceof LoyaltyApiError) {
+      const fields = error.fieldErrors.map((field) => `\n  ${field.pointer || '(body)'}: ${field.detail}`).join('');
+      throw new Error(`${error.message}${error.type ? ` (${error.type})` : ''}${fields}`);
+    }
+    if (error instanceof TypeError && error.cause !== undefined) throw new Error(`Cannot reach the API at ${baseUrl}: is it running (npm start)?`);
+    throw error;
+  }
 }
 
 function requireStore(store: string | undefined): string {

@@ -44,7 +44,8 @@ export function pageSecurityPolicy(styleHash: string, scriptHash?: string): stri
   ].join('; ');
 }
 
-export function htmlDocument(page: { language: string; title: string; style: string; body: string; script?: string }): string {
+/** `head`: trusted markup for the head (e.g. `<link rel="icon" href="data:,">`, so the browser asks for no favicon). */
+export function htmlDocument(page: { language: string; title: string; style: string; body: string; script?: string; head?: string }): string {
   return [
     '<!doctype html>',
     `<html lang="${escapeHtml(page.language)}">`,
@@ -53,6 +54,7 @@ export function htmlDocument(page: { language: string; title: string; style: str
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="robots" content="noindex">',
     `<title>${escapeHtml(page.title)}</title>`,
+    ...(page.head !== undefined ? [page.head] : []),
     `<style>${page.style}</style>`,
     '</head>',
     '<body>',

@@ -25,6 +25,8 @@ export interface HttpResult {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** The body is the base64 of bytes (a compressed asset, with its content-encoding header): sent as those bytes. */
+  readonly isBase64Encoded?: true;
 }
 
 type ParsedEvent<Body, Params> = APIGatewayProxyEventV2 & { parsed?: { principal: Principal; body: Body; params: Params } };
@@ -102,7 +104,7 @@ export function jsonResponse(result: HttpResult): APIGatewayProxyStructuredResul
   // A page (text/html, with its own content type set by the handler) goes out as the text it is.
   const contentType = result.headers?.['content-type'];
   if (typeof result.body === 'string' && contentType !== undefined && !contentType.startsWith('application/json')) {
-    return { statusCode: result.status, headers: { ...SECURITY_HEADERS, ...result.headers }, body: result.body };
+    return { statusCode: result.status, headers: { ...SECURITY_HEADERS, ...result.headers }, body: result.body, ...(result.isBase64Encoded ? { isBase64Encoded: true } : {}) };
   }
   return {
     statusCode: result.status,

@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createLoyaltyClient, isGatewayMessage, isValidationProblem, LoyaltyApiError, problemSlug, unwrap } from '../../client/src/index';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { topology } from '../../infra/topology';
 import { api, eventually, startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 
 /**
- * The system as a user meets it: `npm start` (in memory), keys and tokens from the `loyalty` CLI, HTTP calls,
- * events through the stream relay and the local bus to a subscribed consumer.
+ * The system as a user meets it: `npm start` (in memory), keys and tokens from the `loyalty` CLI, HTTP calls (and
+ * the typed client, @loyalty-loop/client), events through the stream relay and the local bus to a subscribed consumer.
  */
 let runtime: RuntimeProcess;
 let key: string;
@@ -183,5 +185,72 @@ describe('the operator CLI against the runtime', () => {
     } finally {
       follower.kill();
     }
+  });
+});
+
+describe('the typed client (@loyalty-loop/client) and the CLI commands built on it', () => {
+  const CUSTOMER = 'client-cust';
+  let storeKey: string;
+  let balanceRead: Record<string, unknown>;
+  const loyaltyOf = (customerId: string) => ({ params: { path: { customerId } } });
+
+  it('records a purchase with a new storefront key, and reads the balance with a customer token', async () => {
+    storeKey = (JSON.parse(await runtime.cli('keys', 'create', '--store', 'client-shop', '--json')) as { key: string }).key;
+    const store = createLoyaltyClient({ baseUrl: runtime.url, apiKey: storeKey });
+    const recorded = await store.POST('/v1/purchases', { body: { orderId: 'client-1', customerId: CUSTOMER, amount: '120.00', currency: 'USD' } });
+    expect(recorded.response.status).toBe(201);
+    expect(recorded.data).toMatchObject({ storeId: 'client-shop', orderId: 'client-1', amount: '120.00', amountMinor: 12000 });
+
+    const token = (await runtime.cli('token', '--customer', CUSTOMER)).trim();
+    const customer = createLoyaltyClient({ baseUrl: runtime.url, token: () => token });
+    // The award follows PurchaseRecorded through the bus: pending points (the demo program holds them 14 days).
+    const balance = await eventually(async () => {
+      const read = await unwrap(customer.GET('/v1/customers/{customerId}/loyalty', loyaltyOf(CUSTOMER)));
+      return read.pending > 0 ? read : undefined;
+    });
+    expect(balance).toMatchObject({ customerId: CUSTOMER, available: 0, tier: expect.objectContaining({ name: 'Bronze' }) });
+    expect(balance.pending).toBeGreaterThanOrEqual(120);
+    balanceRead = balance;
+
+    // Another customer's balance: the API's 403 as a typed problem.
+    const refused = await unwrap(customer.GET('/v1/customers/{customerId}/loyalty', loyaltyOf('someone-else'))).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(LoyaltyApiError);
+    expect(refused).toMatchObject({ status: 403, type: 'forbidden', problem: expect.objectContaining({ status: 403 }) });
+  });
+
+  it('gets a typed problem+json naming the field at fault for a bad request, and API Gateway\'s own message without a key', async () => {
+    const store = createLoyaltyClient({ baseUrl: runtime.url, apiKey: storeKey });
+    const { data, error, response } = await store.POST('/v1/purchases', { body: { orderId: 'client-2', customerId: CUSTOMER, amount: '1.999', currency: 'USD' } });
+    expect(data).toBeUndefined();
+    expect([response.status, response.headers.get('content-type')]).toEqual([400, 'application/problem+json']);
+    if (!isValidationProblem(error)) throw new Error(`expected a validation problem, got ${JSON.stringify(error)}`);
+    expect(problemSlug(error)).toBe('validation-error');
+    expect(error.errors.map((field) => field.pointer)).toEqual(['/amount']);
+
+    const thrown = await unwrap(store.POST('/v1/purchases', { body: { orderId: 'client-2', customerId: CUSTOMER, amount: '1.00', currency: 'XXX' } })).catch((failure: unknown) => failure);
+    expect(thrown).toBeInstanceOf(LoyaltyApiError);
+    expect((thrown as LoyaltyApiError).fieldErrors.map((field) => field.pointer)).toEqual(['/currency']);
+
+    const anonymous = createLoyaltyClient({ baseUrl: runtime.url });
+    const unauthorized = await anonymous.POST('/v1/purchases', { body: { orderId: 'client-3', customerId: CUSTOMER, amount: '1.00', currency: 'USD' } });
+    expect(unauthorized.response.status).toBe(401);
+    expect(isGatewayMessage(unauthorized.error)).toBe(true);
+  });
+
+  it('answers `loyalty version` and `loyalty balance` through the client, readable and as JSON', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(await runtime.cli('version')).toBe(`loyalty-loop ${version} (stage local) at ${runtime.url}\n`);
+    expect(JSON.parse(await runtime.cli('version', '--json'))).toEqual({ name: 'loyalty-loop', version, stage: 'local' });
+
+    // A customer token minted from the local issuer, as `loyalty token` does.
+    expect(JSON.parse(await runtime.cli('balance', '--customer', CUSTOMER, '--json'))).toEqual(balanceRead);
+    const text = await runtime.cli('balance', '--customer', CUSTOMER);
+    expect(text).toContain(`${CUSTOMER}: 0 points available, ${(balanceRead.pending as number).toLocaleString('en-US')} pending\n  tier Bronze (×1`);
+    expect(text).toMatch(/next tier Silver: [\d.]+ USD more to spend/);
+    // Or a storefront's key; and a bad token is the API's 401, said on stderr with exit status 1.
+    expect(JSON.parse(await runtime.cli('balance', '--customer', CUSTOMER, '--api-key', storeKey, '--json'))).toEqual(balanceRead);
+    const failed = (await runtime.cli('balance', '--customer', CUSTOMER, '--token', 'not-a-token').catch((error: unknown) => error)) as { code: number; stderr: string };
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^loyalty: 401 /);
   });
 });

@@ -1,28 +1,42 @@
 import { build } from 'esbuild';
 import { relative, resolve } from 'node:path';
-import { esbuildOptions } from '../../infra/bundling';
+import { BUNDLE_BUDGET_KIB, esbuildOptions, SMALL_BUNDLE_BUDGET_KIB, SMALL_BUNDLE_FUNCTIONS } from '../../infra/bundling';
 import { topology } from '../../infra/topology';
 
 /**
- * What goes into each Lambda bundle, built with the very settings the CDK app and the benchmark use. Sizes and init
- * times are measured by `npm run bench`; this proves the structure: no handler carries the topology (so a topology
- * edit redeploys nothing but what changed), another service's contracts, zod's other locales, or the SDK's
- * credential chain Lambda never uses.
+ * What goes into each Lambda bundle, built with the very settings the CDK app and the benchmark use. Init times are
+ * measured by `npm run bench`; this proves the meta service's bundles (the reference page's renderer among them)
+ * are within the size budget the bench reports, and the structure: no handler carries the topology (so a topology edit redeploys nothing but what changed), another
+ * service's contracts, zod's other locales, or the SDK's credential chain Lambda never uses.
  */
 const root = process.cwd();
 const inputsByFunction = new Map<string, string[]>();
+const bytesByFunction = new Map<string, number>();
 
 beforeAll(async () => {
   for (const fn of Object.values(topology.functions)) {
     const result = await build({ ...esbuildOptions(resolve(root, fn.entry), `/tmp/bundle-test/${fn.name}.mjs`, root), metafile: true, write: false });
     const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined);
     inputsByFunction.set(fn.name, Object.keys(output?.inputs ?? {}).map((path) => relative(root, resolve(root, path))));
+    bytesByFunction.set(fn.name, output?.bytes ?? Number.NaN);
   }
 }, 120_000);
 
 describe('Lambda bundles', () => {
   it('bundles every function', () => {
     expect([...inputsByFunction.keys()].sort()).toEqual(Object.keys(topology.functions).sort());
+  });
+
+  it("keep the meta service's bundles within the size budget `npm run bench` measures (KiB of the .mjs, source map excluded)", () => {
+    // The reference page's renderer (~333 KiB of Z85 text, the largest asset any function carries) has a function of
+    // its own, getDocsAsset, which must stay within the budget; the page and the other meta functions stay small.
+    // (Only meta is asserted here: `npm run bench` reports every function against the same budgets.)
+    const meta = Object.values(topology.functions).filter((fn) => fn.service === 'meta').map((fn) => fn.name);
+    expect(meta).toEqual(expect.arrayContaining(['getDocs', 'getDocsAsset', 'getOpenApi', 'getVersion']));
+    const budgetOf = (name: string) => (SMALL_BUNDLE_FUNCTIONS.includes(name) ? SMALL_BUNDLE_BUDGET_KIB : BUNDLE_BUDGET_KIB);
+    const over = meta.filter((name) => !((bytesByFunction.get(name) ?? Number.NaN) / 1024 <= budgetOf(name)));
+    expect(over.map((name) => `${name}: ${((bytesByFunction.get(name) ?? Number.NaN) / 1024).toFixed(1)} KiB`)).toEqual([]);
+    for (const name of meta.filter((candidate) => candidate !== 'getDocsAsset')) expect([name, (bytesByFunction.get(name) ?? Number.NaN) / 1024 < 100]).toEqual([name, true]);
   });
 
   it('never contain the topology, a service declaration or anything else from infra/', () => {

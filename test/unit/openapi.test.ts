@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { PointsEarned } from '../../events';
 import { handler } from '../../functions/meta/openapi.handler';
 import { OPENAPI_ETAG } from '../../functions/meta/openapi.generated';
-import { committedDocument, etagOf, GENERATED_MODULE, OPENAPI_JSON, openApiJson } from '../../infra/openapi-build';
+import { CLIENT_SCHEMA, clientSchemaModule, committedDocument, etagOf, GENERATED_MODULE, OPENAPI_JSON, openApiJson } from '../../infra/openapi-build';
 import { openApiDocument, ROUTE_EXTRAS } from '../../infra/openapi';
 import { topology } from '../../infra/topology';
 import { routeKey, type Access } from '../../infra/topology-types';
@@ -203,6 +203,17 @@ describe('the OpenAPI document', () => {
     const minified = JSON.stringify(document);
     if (committedDocument(readFileSync(GENERATED_MODULE, 'utf8')) !== minified) throw stale(GENERATED_MODULE);
     expect(OPENAPI_ETAG).toBe(etagOf(minified));
+  });
+
+  it("is committed as the typed client's types (client/src/schema.generated.ts) as `npm run openapi` writes them today", async () => {
+    if (readFileSync(CLIENT_SCHEMA, 'utf8') !== (await clientSchemaModule(document))) {
+      throw new Error(`${CLIENT_SCHEMA} is stale: run \`npm run openapi\` and commit it`);
+    }
+    // The client package is published at the API's version, with the runtime the repository itself uses.
+    const client = JSON.parse(readFileSync('client/package.json', 'utf8'));
+    const repository = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(client.version).toBe(document.info.version);
+    expect(client.dependencies['openapi-fetch']).toBe(repository.dependencies['openapi-fetch']);
   });
 
   it('is served at GET /v1/openapi.json, with an ETag (304 when it matches)', async () => {

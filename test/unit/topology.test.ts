@@ -189,11 +189,16 @@ describe('composing declarations', () => {
     expect(problems.join('\n')).toMatch(/things: its erase function listThings must subscribe to CustomerErasureRequested/);
   });
 
-  it('versions routes under /v1/, except public GET short links like /r/{code}', () => {
+  it('versions routes under /v1/, except public GET short links like /r/{code} and the reference at /docs', () => {
+    const rule = (key: string) => `route ${key}: paths start with /v1/ (or are public GET short links like /r/{code}, or the reference at /docs)`;
     const link = { ...ok, path: '/r/{code}', access: ['public'] as const };
     expect(problemsOf(base({ routes: [{ route: link, function: 'listThings' }] }))).toEqual([]);
-    expect(problemsOf(base({ routes: [{ route: { ...link, access: ['storefront'] as const }, function: 'listThings' }] }))).toContain('route GET /r/{code}: paths start with /v1/ (or are public GET short links like /r/{code})');
-    expect(problemsOf(base({ routes: [{ route: { ...link, path: '/things' }, function: 'listThings' }] }))).toContain('route GET /things: paths start with /v1/ (or are public GET short links like /r/{code})');
+    expect(problemsOf(base({ routes: [{ route: { ...link, access: ['storefront'] as const }, function: 'listThings' }] }))).toContain(rule('GET /r/{code}'));
+    expect(problemsOf(base({ routes: [{ route: { ...link, path: '/things' }, function: 'listThings' }] }))).toContain(rule('GET /things'));
+    for (const path of ['/docs', '/docs/assets/{file}']) expect(problemsOf(base({ routes: [{ route: { ...link, path }, function: 'listThings' }] }))).toEqual([]);
+    expect(problemsOf(base({ routes: [{ route: { ...link, path: '/docs', access: ['marketer'] as const }, function: 'listThings' }] }))).toContain(rule('GET /docs'));
+    expect(problemsOf(base({ routes: [{ route: { ...link, path: '/docs/private' }, function: 'listThings' }] }))).toContain(rule('GET /docs/private'));
+    expect(problemsOf(base({ routes: [{ route: { ...link, method: 'POST', path: '/docs' }, function: 'listThings' }] }))).toContain(rule('POST /docs'));
   });
 
   it('opens CORS (any origin, from the open API) on public GET routes only', () => {

@@ -241,7 +241,7 @@ describe('messages', () => {
     expect(messageIdOf('x', at(1)) > messageIdOf('x', T0)).toBe(true);
     expect(messageIdOf('x', T0) >= messageIdFloor(Date.parse(T0))).toBe(true);
     expect(messageIdOf('x', at(-1)) < messageIdFloor(Date.parse(T0))).toBe(true);
-    expect(getWebhookDelivery.params.safeParse({ endpointId: endpoint.endpointId, messageId: message.messageId }).success).toBe(true);
+    expect(getWebhookDelivery.params?.safeParse({ endpointId: endpoint.endpointId, messageId: message.messageId }).success).toBe(true);
   });
   it('carry the Standard Webhooks envelope and the customer they concern', () => {
     expect(JSON.parse(message.body)).toEqual({ type: 'PointsEarned', timestamp: T0, data: { customerId: 'c-1', points: 10 } });
