@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { checkAddress } from './domain/addresses';
 import type { SendResult } from './domain/delivery';
+import { bareHost } from './domain/endpoint';
 import { REQUEST_TIMEOUT_MS } from './domain/schedule';
 import type { WebhookSender } from './domain/store';
 
@@ -42,7 +43,7 @@ export function resolveHost(host: string): Promise<string[]> {
 
 /** An IP literal host never goes through lookup: checked here instead. */
 function literalRefusal(url: URL, allowLoopback: boolean): string | undefined {
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const host = bareHost(url);
   if (!/^[\d.]+$|:/.test(host)) return undefined;
   const verdict = checkAddress(host, { allowLoopback });
   return verdict.allowed ? undefined : `refused: ${verdict.reason}`;

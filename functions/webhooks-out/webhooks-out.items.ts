@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { parseItem } from '../../shared/aws/items';
-import type { Delivery, Message } from './domain/delivery';
+import { FAILED_REASONS, type Delivery, type Message } from './domain/delivery';
 import type { Endpoint } from './domain/endpoint';
 
 /** The stored shapes, checked on every read: a corrupt item fails loudly instead of sending something wrong. */
@@ -35,7 +35,7 @@ const deliverySchema = z.object({
   occurredAt: at,
   customerId: z.string().optional(),
   status: z.enum(['pending', 'succeeded', 'failed']),
-  failedReason: z.enum(['exhausted', 'gone', 'endpoint-disabled', 'endpoint-deleted', 'payload-expired']).optional(),
+  failedReason: z.enum(FAILED_REASONS).optional(),
   attempts: z.array(attemptSchema),
   attemptCount: z.number().int().nonnegative(),
   attemptsInSeries: z.number().int().nonnegative(),

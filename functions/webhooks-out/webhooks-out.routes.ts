@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { DELIVERABLE_EVENT_TYPES } from '../../events/deliverable';
 import { listingOf, listingQuery, timestamp } from '../../shared/http/responses';
 import { defineRoute } from '../../shared/http/route';
+import { FAILED_REASONS } from './domain/delivery';
 import { ENDPOINT_LIMITS } from './domain/endpoint';
 
 /** The outbound webhooks API (marketers): endpoints and their signing secrets, the delivery log, replay. */
@@ -49,7 +50,7 @@ const deliveryView = z.object({
   eventType: z.string(),
   occurredAt: timestamp,
   status: z.enum(['pending', 'succeeded', 'failed']),
-  failedReason: z.enum(['exhausted', 'gone', 'endpoint-disabled', 'endpoint-deleted', 'payload-expired']).optional(),
+  failedReason: z.enum(FAILED_REASONS).optional(),
   nextAttemptAt: timestamp.optional(),
   attemptCount: z.number().int(),
   attempts: z.array(attemptView),

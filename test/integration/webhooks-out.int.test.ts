@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { createEndpoint, fanOut, replayDelivery, replayFailedSince, rotateEndpointSecret, sendDueDeliveries, updateEndpoint, type WebhooksOutDeps } from '../../functions/webhooks-out/domain/use-cases';
-import { RETRY_DELAYS_MS } from '../../functions/webhooks-out/domain/schedule';
+import { ATTEMPT_LEASE_MS, RETRY_DELAYS_MS } from '../../functions/webhooks-out/domain/schedule';
 import { httpSender } from '../../functions/webhooks-out/http-sender';
 import { WebhooksOutRepository } from '../../functions/webhooks-out/webhooks-out.repository';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
@@ -222,6 +222,21 @@ describe('outbound webhooks on DynamoDB Local', () => {
     expect(received.filter((request) => request.path === '/race')).toHaveLength(2);
     const [delivery] = (await store.listDeliveries(endpoint.endpointId, { limit: 1 })).items;
     expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 2 });
+  });
+
+  it('sends again, after its lease, a delivery whose sender died mid-attempt — and not before', async () => {
+    const { endpoint } = await register('/crashed');
+    clock = '2035-05-01T10:00:00.000Z';
+    const crashing = deps({ sender: { send: () => Promise.reject(new Error('the invocation died')) } });
+    await expect(fanOut(crashing, pointsEarned('wh-c10'))).rejects.toThrow('the invocation died');
+    expect(received).toHaveLength(0);
+    advance(ATTEMPT_LEASE_MS - 1_000);
+    expect((await sendDueDeliveries(deps())).changed).toBe(0);
+    advance(1_000);
+    expect((await sendDueDeliveries(deps())).changed).toBe(1);
+    expect(received.map((request) => request.path)).toEqual(['/crashed']);
+    const [delivery] = (await store.listDeliveries(endpoint.endpointId, { limit: 1 })).items;
+    expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 1, attempts: [{ trigger: 'retry', status: 200 }] });
   });
 
   it('replays one message now, and recovers every failure since a time once the endpoint is enabled again', async () => {

@@ -31,7 +31,9 @@ export interface Attempt {
   readonly error?: string;
 }
 
-export type FailedReason = 'exhausted' | 'gone' | 'endpoint-disabled' | 'endpoint-deleted' | 'payload-expired';
+/** Why a delivery failed for good: the one list the stored shape, the API's schema and the type derive from. */
+export const FAILED_REASONS = ['exhausted', 'gone', 'endpoint-disabled', 'endpoint-deleted', 'payload-expired'] as const;
+export type FailedReason = (typeof FAILED_REASONS)[number];
 
 export interface Delivery {
   readonly endpointId: string;

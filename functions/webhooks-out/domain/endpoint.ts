@@ -49,6 +49,9 @@ export function rotateSecret(endpoint: Endpoint, secret: string, overlapHours: n
 
 export const isLoopbackHost = (host: string): boolean => host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
+/** A URL's host without IPv6 brackets ([::1] → ::1): what name resolution and the address checks take. */
+export const bareHost = (url: URL): string => (url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname);
+
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
 
 /**
@@ -73,7 +76,7 @@ export function checkEndpointUrl(raw: string, options: { allowLoopback: boolean 
     return { ok: false, reason: 'must use https' };
   }
   if (loopback && !options.allowLoopback) return { ok: false, reason: 'must not point at this machine (loopback)' };
-  const literal = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const literal = bareHost(url);
   if (isIP(literal) !== 0) {
     const verdict = checkAddress(literal, options);
     if (!verdict.allowed) return { ok: false, reason: `must not point at a private address (${verdict.reason})` };

@@ -3,7 +3,7 @@ import { RETRY, retryOnConflict } from '../../../shared/domain/optimistic';
 import { dueShard, limiter, sweepDue } from '../../../shared/schedules/sweep';
 import { checkAddress } from './addresses';
 import { abandon, applyEffect, lease, messageIdFloor, messageIdOf, newDelivery, recordAttempt, replay, type AttemptTrigger, type Delivery, type Message } from './delivery';
-import { checkEndpointUrl, ENDPOINT_LIMITS, rotateSecret, signingSecrets, type Endpoint } from './endpoint';
+import { bareHost, checkEndpointUrl, ENDPOINT_LIMITS, rotateSecret, signingSecrets, type Endpoint } from './endpoint';
 import { ATTEMPT_LEASE_MS, PAYLOAD_RETENTION_DAYS } from './schedule';
 import { newSigningSecret, signatureHeader } from './signing';
 import type { WebhookSender, WebhooksOutStore } from './store';
@@ -49,10 +49,9 @@ export interface EndpointInput {
 async function checkUrl(deps: WebhooksOutDeps, raw: string): Promise<FieldProblem | undefined> {
   const verdict = checkEndpointUrl(raw, { allowLoopback: deps.allowLoopback });
   if (!verdict.ok) return { pointer: '/url', detail: verdict.reason };
-  const host = verdict.url.hostname.startsWith('[') ? verdict.url.hostname.slice(1, -1) : verdict.url.hostname;
   // A name is refused when it resolves somewhere forbidden now; one that does not resolve yet is accepted (its
   // deliveries fail and retry until it does). Every request checks again where it connects.
-  for (const address of await deps.resolve(host)) {
+  for (const address of await deps.resolve(bareHost(verdict.url))) {
     const check = checkAddress(address, { allowLoopback: deps.allowLoopback });
     if (!check.allowed) return { pointer: '/url', detail: `must not point at a private address (${verdict.url.hostname} resolves to ${check.reason})` };
   }
