@@ -1,0 +1,21 @@
+/**
+ * Where the console finds the API and how it signs marketers in: ./config.json beside index.html. The local runtime
+ * answers it itself (the API on the same origin, the local issuer); a deployment writes its own. Nothing secret is in it: a public client id and URLs.
+ */
+/** Only the local issuer today; a Cognito authorization-code + PKCE provider is the next SignInProvider (auth/session.ts). */
+export type SignInConfig = { readonly kind: 'local'; readonly tokenUrl: string };
+
+export interface ConsoleConfig {
+  /** The API's base URL, '' for the console's own origin. */
+  readonly apiBaseUrl: string;
+  readonly signIn: SignInConfig;
+}
+
+export async function loadConfig(): Promise<ConsoleConfig> {
+  const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-store', credentials: 'omit' });
+  if (!response.ok) throw new Error(`config.json answered ${response.status}`);
+  const body = (await response.json()) as Partial<ConsoleConfig>;
+  const signIn = body.signIn;
+  if (typeof body.apiBaseUrl !== 'string' || !signIn || signIn.kind !== 'local' || typeof signIn.tokenUrl !== 'string') throw new Error('config.json is not a console configuration');
+  return { apiBaseUrl: body.apiBaseUrl.replace(/\/+$/, ''), signIn };
+}
