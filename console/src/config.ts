@@ -1,8 +1,9 @@
 /**
  * Where the console finds the API and how it signs marketers in: ./config.json beside index.html. The local runtime
- * answers it itself (the API on the same origin, the local issuer); a deployment writes its own. Nothing secret is in it: a public client id and URLs.
+ * answers it itself (the API on the same origin, the local issuer); a deployment writes its own. Nothing in it is
+ * secret. Only the local issuer is a sign-in kind today; Cognito's authorization-code + PKCE flow is another
+ * SignInProvider (auth/session.ts) and another kind here.
  */
-/** Only the local issuer today; a Cognito authorization-code + PKCE provider is the next SignInProvider (auth/session.ts). */
 export type SignInConfig = { readonly kind: 'local'; readonly tokenUrl: string };
 
 export interface ConsoleConfig {

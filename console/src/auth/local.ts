@@ -55,6 +55,7 @@ export class LocalSignIn implements SignInProvider {
   }
 
   private async mint(name: string): Promise<Minted> {
+    const startedAt = Date.now();
     const response = await fetch(this.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -65,6 +66,8 @@ export class LocalSignIn implements SignInProvider {
     if (!response.ok || typeof body?.token !== 'string' || typeof body.expiresAt !== 'string') {
       throw new Error(typeof body?.detail === 'string' ? body.detail : `The local issuer answered ${response.status}`);
     }
-    return { token: body.token, expiresAt: Date.parse(body.expiresAt) };
+    // Timed on this page's clock from the lifetime asked for, not from expiresAt: the runtime's test clock
+    // (`npx loyalty clock advance`) may be days ahead of the browser's, and the renewal must still come on time.
+    return { token: body.token, expiresAt: startedAt + LOCAL_TOKEN_TTL_SECONDS * 1000 };
   }
 }

@@ -21,18 +21,6 @@ export interface SignInProvider {
 /** Renew this long before expiry, so no request leaves with a token about to lapse. */
 export const RENEW_BEFORE_MS = 60_000;
 
-/** The `exp` claim of a JWT, in milliseconds; undefined if the token is not one. */
-export function expiryOf(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export class Listeners {
   private readonly listeners = new Set<() => void>();
   add(listener: () => void): () => void {
