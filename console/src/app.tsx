@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { consoleClient, type LoyaltyClient } from './api';
+import type { CognitoSignIn } from './auth/cognito';
 import type { LocalSignIn } from './auth/local';
 import { ErrorBox, Field } from './components';
 import type { ConsoleConfig } from './config';
@@ -10,6 +11,9 @@ import { ProgramPage } from './pages/program';
 import { ReferralsPage } from './pages/referrals';
 import { TestimonialsPage } from './pages/testimonials';
 import { hrefOf, useRoute, type Route } from './router';
+
+/** The sign-in providers (auth/session.ts): each signs in its own way, and the rest of the console sees a SignInProvider. */
+export type Provider = LocalSignIn | CognitoSignIn;
 
 export interface PageProps {
   readonly client: LoyaltyClient;
@@ -24,15 +28,29 @@ const NAV: readonly { route: Route; label: string }[] = [
   { route: { page: 'testimonials' }, label: 'Testimonials' },
 ];
 
-export function App({ config, signIn }: { config: ConsoleConfig; signIn: LocalSignIn }) {
+export function App({ config, signIn, signInError }: { config: ConsoleConfig; signIn: Provider; signInError?: string }) {
   const [marketer, setMarketer] = useState(signIn.marketer);
   useEffect(() => signIn.onChange(() => setMarketer(signIn.marketer)), [signIn]);
   const client = useMemo(() => consoleClient(config.apiBaseUrl, signIn), [config, signIn]);
-  if (!marketer) return <SignInPage signIn={signIn} />;
+  if (!marketer) return signIn.kind === 'local' ? <LocalSignInPage signIn={signIn} /> : <HostedSignInPage signIn={signIn} error={signInError} />;
   return <Shell client={client} config={config} marketerName={marketer.name} onSignOut={() => signIn.signOut()} />;
 }
 
-function SignInPage({ signIn }: { signIn: LocalSignIn }) {
+function HostedSignInPage({ signIn, error }: { signIn: CognitoSignIn; error: string | undefined }) {
+  const action = useAction();
+  return (
+    <main class="sign-in" id="main">
+      <h1>Loyalty Loop console</h1>
+      <p>Sign in on your organisation's sign-in page; you come back here signed in. Your session is kept in this page's memory only.</p>
+      <button type="button" disabled={action.busy} onClick={() => void action.run(() => signIn.signIn(window.location.hash))}>
+        Sign in
+      </button>
+      <ErrorBox error={action.error ?? (error ? { title: 'Sign-in failed', detail: error, fields: [] } : undefined)} />
+    </main>
+  );
+}
+
+function LocalSignInPage({ signIn }: { signIn: LocalSignIn }) {
   const [name, setName] = useState('');
   const action = useAction();
   return (

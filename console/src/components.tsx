@@ -83,10 +83,11 @@ export function BarChart(props: { title: string; bars: readonly { label: string;
   const height = 180;
   const max = Math.max(1, ...props.bars.map((bar) => Math.abs(bar.value)));
   const hasNegative = props.bars.some((bar) => bar.value < 0);
-  // Few bars get their labels under them; many (a month of days) rely on the table and each bar's tooltip.
-  const labelled = props.bars.length <= 8;
-  const zero = hasNegative ? height / 2 : height - 20;
-  const scale = (hasNegative ? height / 2 - 10 : height - 30) / max;
+  // Few bars get their labels under them; many (a month of days), or bars below the axis, rely on the table and each
+  // bar's tooltip.
+  const labelled = props.bars.length <= 8 && !hasNegative;
+  const zero = hasNegative ? height / 2 : height - (labelled ? 30 : 10);
+  const scale = (hasNegative ? height / 2 - 10 : zero - 10) / max;
   const slot = width / Math.max(1, props.bars.length);
   return (
     <svg class="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${props.title} (bar chart; the same numbers are in the table)`}>

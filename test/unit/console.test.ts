@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildConsole, consoleIsStale } from '../../console/build';
 import { consoleSecurityHeaders, consoleSecurityPolicy } from '../../console/headers';
+import { CognitoSignIn, PENDING_KEY } from '../../console/src/auth/cognito';
 import { LOCAL_TOKEN_TTL_SECONDS, LocalSignIn } from '../../console/src/auth/local';
+import { claimsOf, codeChallengeOf, randomUrlSafe } from '../../console/src/auth/pkce';
 import { ConsoleHost, isConsolePath, LOCAL_CONSOLE_CONFIG } from '../../infra/local/console-host';
 
 /**
  * The console's build (a dist with nothing inline, its staleness digest), the local runtime's static host for it
- * (paths, headers, caching, refusals), and the local sign-in's token renewal — against real node:http servers on
- * 127.0.0.1. The pages themselves are tested in Chromium (test/browser/console.browser.test.ts).
+ * (paths, headers, caching, refusals), the local sign-in's token renewal, and Cognito's authorization-code + PKCE
+ * flow against a stand-in token endpoint — real node:http servers on 127.0.0.1 (no Cognito user pool runs here). The pages themselves are tested in Chromium (test/browser/console.browser.test.ts).
  */
 async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server; origin: string }> {
   const server = createServer(handler);
@@ -199,5 +201,109 @@ describe('the local sign-in', () => {
     expect(changes).toEqual(['Ana', undefined]);
     await expect(signIn.signIn('Ana')).rejects.toThrow('no tokens today');
     failing = false;
+  });
+});
+
+describe("Cognito's hosted sign-in (authorization code + PKCE)", () => {
+  const requests: Record<string, string>[] = [];
+  let answer: (form: Record<string, string>) => { status: number; body: unknown } = () => ({ status: 500, body: {} });
+  let tokenEndpoint: { server: Server; origin: string };
+  const idToken = (claims: Record<string, unknown>) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.signature`;
+
+  beforeAll(async () => {
+    tokenEndpoint = await listen((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        expect([request.url, request.headers['content-type']]).toEqual(['/oauth2/token', 'application/x-www-form-urlencoded']);
+        const form = Object.fromEntries(new URLSearchParams(body));
+        requests.push(form);
+        const { status, body: sent } = answer(form);
+        response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(sent));
+      });
+    });
+  });
+  afterAll(() => close(tokenEndpoint.server));
+
+  function surface() {
+    const stored = new Map<string, string>();
+    const visited: string[] = [];
+    return {
+      visited,
+      stored,
+      navigate: (url: string) => visited.push(url),
+      storage: { getItem: (key: string) => stored.get(key) ?? null, setItem: (key: string, value: string) => void stored.set(key, value), removeItem: (key: string) => void stored.delete(key) },
+    };
+  }
+
+  it("computes the S256 challenge of RFC 7636's appendix B, and 43-character verifiers", async () => {
+    expect(await codeChallengeOf('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    const verifiers = new Set(Array.from({ length: 20 }, () => randomUrlSafe(32)));
+    expect(verifiers.size).toBe(20);
+    for (const verifier of verifiers) expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(claimsOf(idToken({ name: 'Zoë' }))).toEqual({ name: 'Zoë' });
+    expect(claimsOf('not a token')).toEqual({});
+  });
+
+  it('sends the browser to /oauth2/authorize with the challenge and a state, exchanges the code with the verifier, refreshes before expiry', async () => {
+    const browser = surface();
+    const config = { domain: `${tokenEndpoint.origin}/`, clientId: 'console-client', redirectUri: 'https://console.example.com/', logoutUri: 'https://console.example.com/' };
+    const signIn = new CognitoSignIn(config, browser);
+    await signIn.signIn('#/referrals');
+    const authorize = new URL(browser.visited[0] as string);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${tokenEndpoint.origin}/oauth2/authorize`);
+    const pending = JSON.parse(browser.stored.get(PENDING_KEY) as string) as { state: string; verifier: string; returnTo: string };
+    expect(Object.fromEntries(authorize.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: 'console-client',
+      redirect_uri: 'https://console.example.com/',
+      scope: 'openid email profile',
+      state: pending.state,
+      code_challenge: await codeChallengeOf(pending.verifier),
+      code_challenge_method: 'S256',
+    });
+
+    // Not a sign-in answer: nothing happens. A forged state is refused, and the pending sign-in is spent.
+    expect(await signIn.completeSignIn(new URL('https://console.example.com/#/customers'))).toBeUndefined();
+    answer = () => ({ status: 200, body: { id_token: idToken({ name: 'Ana', 'cognito:groups': ['marketers'] }), refresh_token: 'refresh-1', expires_in: 3600 } });
+    const stash = browser.stored.get(PENDING_KEY) as string;
+    await expect(signIn.completeSignIn(new URL(`https://console.example.com/?code=abc&state=forged`))).rejects.toThrow('state does not match');
+    expect(browser.stored.has(PENDING_KEY)).toBe(false);
+    expect(requests).toEqual([]);
+
+    browser.stored.set(PENDING_KEY, stash);
+    expect(await signIn.completeSignIn(new URL(`https://console.example.com/?code=abc&state=${pending.state}`))).toEqual({ returnTo: '#/referrals' });
+    expect(requests).toEqual([{ grant_type: 'authorization_code', code: 'abc', redirect_uri: 'https://console.example.com/', code_verifier: pending.verifier, client_id: 'console-client' }]);
+    expect(browser.stored.size).toBe(0);
+    expect(signIn.marketer).toEqual({ name: 'Ana' });
+    const first = await signIn.token();
+    expect(claimsOf(first as string)).toMatchObject({ name: 'Ana' });
+
+    // A minute before expiry the refresh token buys a new ID token (Cognito sends no new refresh token: the old one stays).
+    const realNow = Date.now;
+    const started = realNow();
+    try {
+      Date.now = () => started + 3_545_000;
+      answer = () => ({ status: 200, body: { id_token: idToken({ name: 'Ana', round: 2 }), expires_in: 3600 } });
+      expect(claimsOf((await signIn.token()) as string)).toMatchObject({ round: 2 });
+      expect(requests[1]).toEqual({ grant_type: 'refresh_token', refresh_token: 'refresh-1', client_id: 'console-client' });
+      Date.now = () => started + 2 * 3_545_000;
+      answer = () => ({ status: 400, body: { error: 'invalid_grant' } });
+      expect(await signIn.token()).toBeUndefined();
+      expect(requests[2]).toEqual({ grant_type: 'refresh_token', refresh_token: 'refresh-1', client_id: 'console-client' });
+      expect(signIn.marketer).toBeUndefined();
+    } finally {
+      Date.now = realNow;
+    }
+
+    signIn.signOut();
+    const logout = new URL(browser.visited[1] as string);
+    expect(`${logout.origin}${logout.pathname}?${logout.searchParams}`).toBe(`${tokenEndpoint.origin}/logout?client_id=console-client&logout_uri=https%3A%2F%2Fconsole.example.com%2F`);
+  });
+
+  it("shows Cognito's refusal (error=access_denied) as the reason", async () => {
+    const browser = surface();
+    const signIn = new CognitoSignIn({ domain: tokenEndpoint.origin, clientId: 'c', redirectUri: 'https://console.example.com/' }, browser);
+    await expect(signIn.completeSignIn(new URL('https://console.example.com/?error=access_denied&error_description=User+is+disabled'))).rejects.toThrow('Sign-in was refused: User is disabled');
   });
 });

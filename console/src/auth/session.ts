@@ -9,7 +9,7 @@ export interface Marketer {
 
 export interface SignInProvider {
   /** What the sign-in page shows: a name to enter (local) or a button to the hosted page (Cognito). */
-  readonly kind: 'local';
+  readonly kind: 'local' | 'cognito';
   /** A live token, renewed first when it is close to its expiry; undefined once signed out. */
   token(): Promise<string | undefined>;
   readonly marketer: Marketer | undefined;
