@@ -7,8 +7,10 @@ import type { ConsoleConfig } from './config';
 import { useAction } from './hooks';
 import { CustomersPage } from './pages/customers';
 import { DashboardPage } from './pages/dashboard';
+import { EventsPage } from './pages/events';
 import { ProgramPage } from './pages/program';
 import { ReferralsPage } from './pages/referrals';
+import { RewardsPage } from './pages/rewards';
 import { TestimonialsPage } from './pages/testimonials';
 import { hrefOf, useRoute, type Route } from './router';
 
@@ -26,6 +28,7 @@ const NAV: readonly { route: Route; label: string }[] = [
   { route: { page: 'program' }, label: 'Program' },
   { route: { page: 'referrals' }, label: 'Referrals' },
   { route: { page: 'testimonials' }, label: 'Testimonials' },
+  { route: { page: 'rewards' }, label: 'Rewards' },
 ];
 
 export function App({ config, signIn, signInError }: { config: ConsoleConfig; signIn: Provider; signInError?: string }) {
@@ -98,7 +101,7 @@ function Shell(props: { client: LoyaltyClient; config: ConsoleConfig; marketerNa
         <p class="brand">Loyalty Loop</p>
         <nav aria-label="Console">
           <ul>
-            {NAV.map((item) => (
+            {[...NAV, ...(props.config.localEventsUrl ? [{ route: { page: 'events' } as Route, label: 'Events' }] : [])].map((item) => (
               <li key={item.label}>
                 <a href={hrefOf(item.route)} aria-current={item.route.page === route.page ? 'page' : undefined}>
                   {item.label}
@@ -122,6 +125,8 @@ function Shell(props: { client: LoyaltyClient; config: ConsoleConfig; marketerNa
         {route.page === 'program' && <ProgramPage {...pageProps} />}
         {route.page === 'referrals' && <ReferralsPage {...pageProps} />}
         {route.page === 'testimonials' && <TestimonialsPage {...pageProps} />}
+        {route.page === 'rewards' && <RewardsPage {...pageProps} />}
+        {route.page === 'events' && props.config.localEventsUrl && <EventsPage {...pageProps} eventsUrl={props.config.localEventsUrl} />}
       </main>
     </div>
   );

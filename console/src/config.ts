@@ -11,6 +11,8 @@ export interface ConsoleConfig {
   /** The API's base URL, '' for the console's own origin. */
   readonly apiBaseUrl: string;
   readonly signIn: SignInConfig;
+  /** The local runtime's event journal (GET /_local/events), for the Events page; absent where there is none (AWS). */
+  readonly localEventsUrl?: string;
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {
@@ -23,5 +25,5 @@ export async function loadConfig(): Promise<ConsoleConfig> {
     ((signIn?.kind === 'local' && typeof signIn.tokenUrl === 'string') ||
       (signIn?.kind === 'cognito' && [signIn.domain, signIn.clientId, signIn.redirectUri].every((value) => typeof value === 'string' && value !== '')));
   if (!valid || !signIn) throw new Error('config.json is not a console configuration');
-  return { apiBaseUrl: (body.apiBaseUrl as string).replace(/\/+$/, ''), signIn };
+  return { apiBaseUrl: (body.apiBaseUrl as string).replace(/\/+$/, ''), signIn, ...(typeof body.localEventsUrl === 'string' ? { localEventsUrl: body.localEventsUrl } : {}) };
 }

@@ -9,7 +9,9 @@ export type Route =
   | { readonly page: 'customers'; readonly customerId?: string }
   | { readonly page: 'program' }
   | { readonly page: 'referrals' }
-  | { readonly page: 'testimonials' };
+  | { readonly page: 'testimonials' }
+  | { readonly page: 'rewards' }
+  | { readonly page: 'events' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((part) => decodeURIComponent(part));
@@ -19,6 +21,8 @@ export function parseRoute(hash: string): Route {
     case 'program':
     case 'referrals':
     case 'testimonials':
+    case 'rewards':
+    case 'events':
       return { page: parts[0] };
     default:
       return { page: 'dashboard' };

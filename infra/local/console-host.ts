@@ -7,9 +7,9 @@ import { requestUrl } from './request-target';
 /**
  * The marketer console on the local runtime: a static host for console/dist at /console/ (not a Lambda route and not
  * in the API description — on AWS the console is static files on a CDN). index.html and config.json are revalidated
- * on every load; the content-hashed assets are immutable. config.json tells the console the API is on this origin
- * and that marketers sign in with the local issuer (POST /_local/tokens). Every answer carries the console's
- * security headers.
+ * on every load; the content-hashed assets are immutable. config.json tells the console the API is on this origin,
+ * that marketers sign in with the local issuer (POST /_local/tokens), and where the event journal is (the Events
+ * page). Every answer carries the console's security headers.
  */
 export const CONSOLE_PATH = '/console';
 
@@ -24,7 +24,7 @@ const CONTENT_TYPES: Record<string, string> = {
 /** The names the build writes into assets/ (console-<hash>.js and .css, their licence notices). */
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-export const LOCAL_CONSOLE_CONFIG = { apiBaseUrl: '', signIn: { kind: 'local', tokenUrl: '/_local/tokens' } } as const;
+export const LOCAL_CONSOLE_CONFIG = { apiBaseUrl: '', signIn: { kind: 'local', tokenUrl: '/_local/tokens' }, localEventsUrl: '/_local/events' } as const;
 
 export function isConsolePath(path: string): boolean {
   return path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`);

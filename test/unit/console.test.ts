@@ -130,7 +130,7 @@ describe("the local runtime's console host", () => {
     const response = await fetch(`${origin}/console/config.json`);
     expect([response.status, response.headers.get('cache-control')]).toEqual([200, 'no-cache']);
     expect(await response.json()).toEqual(LOCAL_CONSOLE_CONFIG);
-    expect(LOCAL_CONSOLE_CONFIG).toEqual({ apiBaseUrl: '', signIn: { kind: 'local', tokenUrl: '/_local/tokens' } });
+    expect(LOCAL_CONSOLE_CONFIG).toEqual({ apiBaseUrl: '', signIn: { kind: 'local', tokenUrl: '/_local/tokens' }, localEventsUrl: '/_local/events' });
   });
 
   it('serves no other file: not outside assets/, not up the tree, not unknown types; writes are refused', async () => {
