@@ -11,7 +11,8 @@ import { api, eventually, startRuntimeProcess, type RuntimeProcess } from '../su
  * dashboard's figures, a customer looked up and adjusted (the ledger entry with its reason), the API's validation
  * errors shown at their fields, the program edited (a refused value shown at its field, then saved), a flagged
  * referral approved from the review queue, a testimonial approved and featured and seen on the wall preview — the
- * real <loyalty-wall> widget from /w/loyalty-wall.js. No console error (a CSP violation is one), no request but to the
+ * real <loyalty-wall> widget from /w/loyalty-wall.js; a reward created and deactivated; the local event stream. No
+ * console error (a CSP violation is one), no request but to the
  * runtime, no token in storage, and the token renewed before it expires.
  *
  * Chromium is /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it). Without it the tier is skipped,
@@ -67,6 +68,16 @@ async function flaggedReferral(): Promise<Referral> {
   return flagged as Referral;
 }
 
+/** NPS answers for the dashboard: two promoters and a detractor today (NPS 33). */
+async function npsAnswers(): Promise<void> {
+  for (const [index, score] of [10, 9, 3].entries()) {
+    const asked = await api(runtime.url, 'POST', '/v1/surveys', { body: { customerId: `cn-${RUN}-nps-${index}`, kind: 'nps' }, headers: store() });
+    expect(asked.status).toBe(201);
+    const token = decodeURIComponent(new URL(asked.body.link as string).pathname.split('/').pop() as string);
+    expect((await api(runtime.url, 'POST', '/v1/surveys/responses', { body: { token, score } })).status).toBe(201);
+  }
+}
+
 /** A testimonial waiting for moderation: a marketer's request, answered with public consent. */
 async function pendingTestimonial(): Promise<string> {
   const asked = await api(runtime.url, 'POST', '/v1/testimonial-requests', { body: { customers: [{ customerId: REVIEWER }] }, headers: asMarketer() });
@@ -104,6 +115,7 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
     }, 15_000);
     referral = await flaggedReferral();
     testimonialId = await pendingTestimonial();
+    await npsAnswers();
 
     screenshots = process.env.BROWSER_SCREENSHOTS ? resolve(process.env.BROWSER_SCREENSHOTS) : mkdtempSync(join(tmpdir(), 'console-'));
     await mkdir(screenshots, { recursive: true });
@@ -158,11 +170,11 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
     await page.keyboard.type('Ana Marketer');
     await page.keyboard.press('Enter');
     await page.getByText('Signed in as').waitFor();
-    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual(['Dashboard', 'Customers', 'Program', 'Referrals', 'Testimonials']);
+    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual(['Dashboard', 'Customers', 'Program', 'Referrals', 'Testimonials', 'Rewards', 'Events']);
     expect(tokenRequests).toHaveLength(1);
   }, 60_000);
 
-  it('shows the dashboard: NPS, referrals with one awaiting review, testimonials with one pending, as tables', async () => {
+  it('shows the dashboard: NPS with its daily chart, referrals with one awaiting review, testimonials with one pending, as tables', async () => {
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     const referrals = page.getByTestId('panel-referrals');
     await referrals.waitFor();
@@ -171,7 +183,11 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
     const testimonials = page.getByTestId('panel-testimonials');
     await testimonials.waitFor();
     expect(await testimonials.getByRole('row', { name: /Pending moderation/ }).getByRole('cell').textContent()).toBe('1');
-    await page.getByTestId('panel-nps').waitFor();
+    const nps = page.getByTestId('panel-nps');
+    await nps.waitFor();
+    expect(await nps.getByRole('row', { name: /^NPS/ }).getByRole('cell').textContent()).toBe('33');
+    expect(await nps.getByRole('row', { name: /^Responses/ }).getByRole('cell').textContent()).toBe('3');
+    expect(await page.getByRole('img', { name: /Daily NPS/ }).count()).toBe(1);
     await page.screenshot({ path: join(screenshots, 'console-dashboard.png'), fullPage: true });
   }, 30_000);
 
@@ -273,6 +289,70 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
     await page.screenshot({ path: join(screenshots, 'console-testimonials.png'), fullPage: true });
   }, 60_000);
 
+  it('creates a reward (a missing cost shown at its field), lists it with its stock, and deactivates it', async () => {
+    await page.getByRole('link', { name: 'Rewards' }).click();
+    await page.getByRole('button', { name: 'New reward' }).click();
+    const form = page.getByRole('region', { name: 'New reward' });
+    await form.getByLabel('Name').fill('Tote bag');
+    await form.getByLabel('Kind').selectOption('free_product');
+    await form.getByLabel('Product SKU').fill('TOTE-1');
+    await form.getByLabel('Stock (empty = unlimited)').fill('10');
+    await form.getByRole('button', { name: 'Create reward' }).click();
+    await page.locator('#reward-costPoints-error').waitFor();
+    expect(await form.getByLabel('Cost (points)').getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('Cost (points)').fill('300');
+    await form.getByRole('button', { name: 'Create reward' }).click();
+    await page.getByText('Tote bag created.').waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Tote bag' });
+    expect(await row.getByRole('cell').allTextContents()).toEqual([expect.stringContaining('Tote bag'), '300', 'free product TOTE-1', '10', '—', 'active', expect.any(String)]);
+    await page.screenshot({ path: join(screenshots, 'console-rewards.png'), fullPage: true });
+    await row.getByRole('button', { name: 'Deactivate Tote bag' }).click();
+    await page.getByText('Tote bag deactivated.').waitFor();
+    expect(await row.getByRole('cell').nth(5).textContent()).toBe('inactive');
+    const rewards = (await api(runtime.url, 'GET', '/v1/rewards?limit=100', { headers: asMarketer() })).body.items as { name: string; active: boolean; stock?: number; updatedBy: string }[];
+    expect(rewards.find((reward) => reward.name === 'Tote bag')).toMatchObject({ active: false, stock: 10, updatedBy: 'marketer:Ana Marketer' });
+  }, 60_000);
+
+  it("shows the local event stream, filtered by detail type: the adjustment's PointsAdjusted and where it went", async () => {
+    await page.getByRole('link', { name: 'Events' }).click();
+    const table = page.getByRole('table', { name: 'Events, newest first' });
+    // Unfiltered first: the purchases, referrals, surveys and testimonials of this run are all there.
+    await table.waitFor();
+    const detailTypes = () => table.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(new Set(await detailTypes()).size).toBeGreaterThan(1);
+    await page.getByLabel('Detail type').fill('PointsAdjusted');
+    await page.getByLabel('Detail type').press('Enter');
+    const shown = await eventually(async () => {
+      const types = await detailTypes();
+      return types.length > 0 && types.every((type) => type === 'PointsAdjusted') ? types : undefined;
+    }, 10_000);
+    // The referrals' welcome points are adjustments too; the shopper's is the one made on the Customers page.
+    expect(shown.length).toBeGreaterThanOrEqual(1);
+    const ours = table.locator('tbody tr').filter({ hasText: ADJUST_REASON });
+    expect(await ours.count()).toBe(1);
+    expect(await ours.textContent()).toContain(SHOPPER);
+    expect(await ours.getByRole('cell').nth(3).textContent()).toMatch(/^[A-Za-z]+: (delivered|pending)/);
+    await page.screenshot({ path: join(screenshots, 'console-events.png'), fullPage: true });
+  }, 30_000);
+
+  it('fits a 375 px phone: no page scrolls sideways (the navigation wraps, wide tables scroll in their own box)', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    try {
+      for (const hash of ['#/', `#/customers/${encodeURIComponent(SHOPPER)}`, '#/program', '#/referrals', '#/testimonials', '#/rewards']) {
+        await page.evaluate((target) => (window.location.hash = target), hash);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await page.waitForLoadState('networkidle');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect([hash, overflow]).toEqual([hash, 0]);
+      }
+      await page.evaluate((target) => (window.location.hash = target), `#/customers/${encodeURIComponent(SHOPPER)}`);
+      await page.getByRole('table', { name: 'Ledger entries, newest first' }).waitFor();
+      await page.screenshot({ path: join(screenshots, 'console-customer-phone.png'), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  }, 60_000);
+
   it('keeps the token out of storage and cookies, and renews it before it expires', async () => {
     expect(await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie }))).toEqual({ local: 0, session: 0, cookie: '' });
     expect(tokenRequests).toHaveLength(1);
@@ -286,10 +366,10 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
   }, 30_000);
 
   it('had no console error (a CSP violation is one) and sent no request but to the runtime', () => {
-    // Chromium logs every 4xx answer; the two validation errors the tests asked for are the only ones.
-    const refusedOnPurpose = /^Failed to load resource: the server responded with a status of 400 \(Bad Request\) \(http:\/\/127\.0\.0\.1:\d+\/v1\/(customers\/[^/]+\/adjustments|program)\)$/;
+    // Chromium logs every 4xx answer; the three validation errors the tests asked for are the only ones.
+    const refusedOnPurpose = /^Failed to load resource: the server responded with a status of 400 \(Bad Request\) \(http:\/\/127\.0\.0\.1:\d+\/v1\/(customers\/[^/]+\/adjustments|program|rewards)\)$/;
     expect(problems.filter((problem) => !refusedOnPurpose.test(problem))).toEqual([]);
-    expect(problems.filter((problem) => refusedOnPurpose.test(problem))).toHaveLength(2);
+    expect(problems.filter((problem) => refusedOnPurpose.test(problem))).toHaveLength(3);
     expect(refused).toEqual([]);
   });
 });
