@@ -219,6 +219,11 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
     const ledger = await api(runtime.url, 'GET', `/v1/customers/${SHOPPER}/ledger`, { headers: asMarketer() });
     expect((ledger.body.items as { points: number; reason: string }[])[0]).toMatchObject({ points: 250, reason: ADJUST_REASON });
 
+    // Their purchase, and no referral code of their own.
+    const purchases = page.getByRole('table', { name: 'Purchases, newest first' });
+    expect(await purchases.getByRole('row').filter({ hasText: `mia-1-${RUN}` }).getByRole('cell').nth(2).textContent()).toBe('120.00 USD');
+    await page.getByRole('region', { name: 'As an advocate' }).getByText('No referral code.').waitFor();
+
     // Erasure names the customer and waits for their id to be typed.
     await page.getByRole('button', { name: 'Erase customer…' }).click();
     const confirm = page.getByRole('alertdialog', { name: `Erase customer ${SHOPPER}?` });
@@ -366,9 +371,11 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
   }, 30_000);
 
   it('had no console error (a CSP violation is one) and sent no request but to the runtime', () => {
-    // Chromium logs every 4xx answer; the three validation errors the tests asked for are the only ones.
+    // Chromium logs every 4xx answer; the three validation errors the tests asked for are the only refusals.
     const refusedOnPurpose = /^Failed to load resource: the server responded with a status of 400 \(Bad Request\) \(http:\/\/127\.0\.0\.1:\d+\/v1\/(customers\/[^/]+\/adjustments|program|rewards)\)$/;
-    expect(problems.filter((problem) => !refusedOnPurpose.test(problem))).toEqual([]);
+    // And a customer with no referral code is a 404 the Customers page reads as "No referral code".
+    const noCode = /^Failed to load resource: the server responded with a status of 404 \(Not Found\) \(http:\/\/127\.0\.0\.1:\d+\/v1\/customers\/[^/]+\/referral-code\)$/;
+    expect(problems.filter((problem) => !refusedOnPurpose.test(problem) && !noCode.test(problem))).toEqual([]);
     expect(problems.filter((problem) => refusedOnPurpose.test(problem))).toHaveLength(3);
     expect(refused).toEqual([]);
   });

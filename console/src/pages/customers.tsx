@@ -7,7 +7,8 @@ import { navigate } from '../router';
 
 /**
  * Customers: look one up by id (the API has no search by email or name yet), then their balance and tier, the
- * ledger page by page with every entry's reason, point adjustments, redemptions (cancel), export and erasure.
+ * ledger page by page with every entry's reason, point adjustments, redemptions (cancel), purchases and refunds, their
+ * referral code's results, export and erasure.
  */
 export function CustomersPage(props: PageProps & { customerId: string | undefined }) {
   const [query, setQuery] = useState(props.customerId ?? '');
@@ -91,6 +92,8 @@ function Customer(props: PageProps & { customerId: string }) {
       <AdjustPoints {...props} onAdjusted={changed} />
       <Ledger {...props} version={ledgerVersion} />
       <Redemptions {...props} onChanged={changed} />
+      <Purchases {...props} />
+      <Advocacy {...props} />
       <PrivacyActions {...props} />
     </div>
   );
@@ -271,6 +274,82 @@ function Redemptions(props: PageProps & { customerId: string; onChanged: () => v
             </tbody>
           </table>
         </div>
+      )}
+    </Section>
+  );
+}
+
+function Purchases(props: PageProps & { customerId: string }) {
+  const purchases = useLoad(() => unwrap(props.client.GET('/v1/customers/{customerId}/purchases', { params: { path: { customerId: props.customerId }, query: { limit: '20' } } })), [props.customerId]);
+  return (
+    <Section title="Purchases and refunds" id="purchases">
+      <ErrorBox error={purchases.error} />
+      {purchases.data && purchases.data.items.length === 0 && <p class="muted">No purchases.</p>}
+      {purchases.data && purchases.data.items.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <caption class="sr-only">Purchases, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Order</th>
+                <th scope="col">When</th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
+                <th scope="col" class="num">
+                  Refunded
+                </th>
+                <th scope="col">Refunds</th>
+              </tr>
+            </thead>
+            <tbody>
+              {purchases.data.items.map((purchase) => (
+                <tr key={`${purchase.storeId}/${purchase.orderId}`}>
+                  <td>
+                    <code>{purchase.orderId}</code>
+                    {purchase.referralCode ? <span class="muted"> (referral {purchase.referralCode})</span> : null}
+                  </td>
+                  <td>{formatDate(purchase.occurredAt)}</td>
+                  <td class="num">
+                    {purchase.amount} {purchase.currency}
+                  </td>
+                  <td class="num">{purchase.refundedAmountMinor > 0 ? `${purchase.refundedAmount} ${purchase.currency}` : '—'}</td>
+                  <td>{purchase.refunds?.length ? purchase.refunds.map((refund) => `${refund.amount} ${refund.currency}${refund.reason ? ` (${refund.reason})` : ''} on ${formatDate(refund.createdAt)}`).join('; ') : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
+  );
+}
+
+/** Their referral code and what it brought, if they have one (the API answers 404 when they never asked for one). */
+function Advocacy(props: PageProps & { customerId: string }) {
+  const code = useLoad(async () => {
+    const result = await props.client.GET('/v1/customers/{customerId}/referral-code', { params: { path: { customerId: props.customerId } } });
+    if (result.response.status === 404) return undefined;
+    return unwrap(result);
+  }, [props.customerId]);
+  return (
+    <Section title="As an advocate" id="advocacy">
+      <ErrorBox error={code.error} />
+      {!code.loading && !code.error && !code.data && <p class="muted">No referral code.</p>}
+      {code.data && (
+        <>
+          <p>
+            Code <code>{code.data.code}</code> ({code.data.status}), link <code>{code.data.link}</code>
+          </p>
+          <dl class="figures">
+            {(['clicks', 'referred', 'pending', 'flagged', 'qualified', 'rewarded', 'rejected', 'expired', 'pendingRewardPoints'] as const).map((key) => (
+              <div key={key}>
+                <dt>{key === 'pendingRewardPoints' ? 'Reward points pending' : key[0]?.toUpperCase() + key.slice(1)}</dt>
+                <dd>{formatNumber(code.data?.stats[key] ?? 0)}</dd>
+              </div>
+            ))}
+          </dl>
+        </>
       )}
     </Section>
   );
