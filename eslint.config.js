@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', '.bench/', 'dist/', 'client/dist/', '**/*.cjs'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', '.bench/', 'dist/', 'client/dist/', 'console/dist/', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

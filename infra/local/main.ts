@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseOrigins } from '../topology';
+import { ensureConsoleBuilt } from '../../console/build';
 import { startRuntime } from './runtime';
 import { errorFields, runtimeLog } from './log';
 
@@ -31,6 +32,9 @@ const port = (name: string, fallback: number) => {
 
 async function main(): Promise<void> {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  // npm install builds the console (the prepare script); a checkout that changed it since is rebuilt here, once.
+  const consoleStarted = Date.now();
+  if (await ensureConsoleBuilt()) runtimeLog('INFO', 'runtime', 'console built', { durationMs: Date.now() - consoleStarted });
   const runtime = await startRuntime({
     host: process.env.HOST ?? '127.0.0.1',
     port: port('PORT', 3000),
@@ -103,6 +107,8 @@ function printWelcome(url: string, demo: Awaited<ReturnType<typeof startRuntime>
       `       -d '{"orderId":"order-1","customerId":"${demo.customerId}","amount":"100.00","currency":"USD"}'`,
       `  curl -s ${url}/v1/customers/${demo.customerId}/purchases -H 'authorization: Bearer ${demo.customerToken}'`,
       `  curl -s ${url}/_local/events`,
+      '',
+      `Marketer console: ${url}/console/ (sign in with any name: the local issuer mints a marketer token)`,
       '',
       'More keys and tokens: npx loyalty keys create --store <storeId>, npx loyalty token --customer <customerId>',
       'Stop with Ctrl-C.',

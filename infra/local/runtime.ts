@@ -8,6 +8,7 @@ import { API_KEY_AUTHORIZER_CACHE_SECONDS, CORS, eventBusName, LOCAL_TOKEN_AUDIE
 import { Worker } from 'node:worker_threads';
 import type { DynamoDbGuardOptions } from './dynamodb-guard';
 import { LocalAdmin } from './admin';
+import { ConsoleHost, isConsolePath } from './console-host';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from './dynamodb-local';
 import { LocalEventBus } from './event-bus';
 import { createEventBridgeServer, LOCAL_FUNCTION_KEY_PREFIX } from './event-bus-server';
@@ -229,8 +230,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       },
     };
     const admin = new LocalAdmin(journal, bus, issuer, scheduler, clock, metrics);
+    // The marketer console's built files (npm start builds them when missing or stale; see infra/local/main.ts).
+    const consoleHost = new ConsoleHost(join(options.root, 'console', 'dist'));
     const apiServer = await listen(
-      createServer((request, response) => void serveApi(gateway, admin, request, response)),
+      createServer((request, response) => void serveApi(gateway, admin, consoleHost, request, response)),
       options.host,
       options.port,
     );
@@ -437,7 +440,7 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-async function serveApi(gateway: HttpGateway, admin: LocalAdmin, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serveApi(gateway: HttpGateway, admin: LocalAdmin, consoleHost: ConsoleHost, request: IncomingMessage, response: ServerResponse): Promise<void> {
   try {
     let body: Buffer;
     try {
@@ -453,6 +456,10 @@ async function serveApi(gateway: HttpGateway, admin: LocalAdmin, request: Incomi
     const path = requestUrl(request).pathname;
     if (path.startsWith('/_local/') || path === '/.well-known/jwks.json' || path === '/.well-known/openid-configuration') {
       await admin.handle(request, response, body);
+      return;
+    }
+    if (isConsolePath(path)) {
+      await consoleHost.handle(request, response);
       return;
     }
     await gateway.handle(request, response, body);

@@ -22,6 +22,11 @@ it('prints working demo credentials and curl examples on first start', async () 
   expect(output).toContain(`Loyalty Loop is running at ${first.url}`);
   expect(output).toContain('A demo store was created');
   expect(output).toContain(`curl -s ${first.url}/v1/health`);
+  // `npm start` brings the marketer console up too (built by npm install, or by the start when missing or stale).
+  expect(output).toContain(`Marketer console: ${first.url}/console/`);
+  const consolePage = await fetch(`${first.url}/console/`);
+  expect(consolePage.status).toBe(200);
+  expect(await consolePage.text()).toMatch(/<script type="module" src="\.\/assets\/console-[A-Z0-9]{8}\.js"><\/script>/);
   const key = /API key:\s+(\S+)/.exec(output)?.[1] as string;
   const token = /customer token:\s+(\S+)/.exec(output)?.[1] as string;
   const customer = /customer:\s+(\S+)/.exec(output)?.[1] as string;
