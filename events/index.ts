@@ -1,6 +1,7 @@
 import { CustomerErased, CustomerErasedV1 } from './customer-erased';
 import { CustomerErasureRequested } from './customer-erasure-requested';
 import { DetractorAlert, DetractorIdentified, PromoterIdentified, SurveyAnswered, SurveyRequested } from './feedback';
+import { JourneyStageChanged } from './journey';
 import { PointsAdjusted } from './points-adjusted';
 import { PointsEarned } from './points-earned';
 import { PointsExpired } from './points-expired';
@@ -23,6 +24,7 @@ export {
   CustomerErasureRequested,
   DetractorAlert,
   DetractorIdentified,
+  JourneyStageChanged,
   PromoterIdentified,
   SurveyAnswered,
   SurveyRequested,
