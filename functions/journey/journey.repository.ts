@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JourneyStageChanged } from '../../events/journey';
 import { expiryAfter, markerItem } from '../../shared/aws/idempotency';
 import { queryAll } from '../../shared/aws/query';
