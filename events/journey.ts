@@ -9,6 +9,7 @@ export const JOURNEY_STAGES = ['aware', 'considering', 'first_purchase', 'repeat
 const stage = z.enum(JOURNEY_STAGES);
 const at = z.iso.datetime({ offset: true });
 
+/** A customer's journey stage changed (the best stage reached rose), with the event that moved it. */
 export const JourneyStageChanged = defineEvent({
   service: 'journey',
   detailType: 'JourneyStageChanged',
@@ -31,4 +32,45 @@ export const JourneyStageChanged = defineEvent({
   },
 });
 
-export const JOURNEY_EVENTS = [JourneyStageChanged] as const;
+
+const reason = z.object({ signal: z.enum(['recency', 'frequency', 'refunds', 'detractor']), value: z.number(), points: z.number().int(), detail: z.string() });
+const risk = {
+  customerId: z.string().min(1),
+  score: z.number().int().min(0).max(100),
+  /** Each contributing signal with its value and the points it added. */
+  reasons: z.array(reason),
+  lastPurchaseAt: at,
+  expectedGapDays: z.number().positive(),
+  assessedAt: at,
+};
+const riskExample = {
+  customerId: 'cust-42',
+  score: 70,
+  reasons: [
+    { signal: 'recency' as const, value: 3, points: 60, detail: '90 days since the last purchase, 3× the usual 30-day gap' },
+    { signal: 'refunds' as const, value: 1, points: 10, detail: '1 refund in the last 90 days' },
+  ],
+  lastPurchaseAt: '2026-08-01T10:00:00.000Z',
+  expectedGapDays: 30,
+  assessedAt: '2026-10-30T10:00:00.000Z',
+};
+
+/** A customer's churn score crossed the at-risk threshold (once per lapse: the next purchase ends it). */
+export const CustomerAtRisk = defineEvent({
+  service: 'journey',
+  detailType: 'CustomerAtRisk',
+  version: 1,
+  data: z.object(risk),
+  example: riskExample,
+});
+
+/** A customer went past the lapsed threshold (LAPSED_GAPS × their usual gap without a purchase), once per lapse. */
+export const CustomerLapsed = defineEvent({
+  service: 'journey',
+  detailType: 'CustomerLapsed',
+  version: 1,
+  data: z.object(risk),
+  example: { ...riskExample, score: 70, assessedAt: '2027-01-28T10:00:00.000Z', reasons: [{ signal: 'recency' as const, value: 6, points: 70, detail: '180 days since the last purchase, 6× the usual 30-day gap' }] },
+});
+
+export const JOURNEY_EVENTS = [JourneyStageChanged, CustomerAtRisk, CustomerLapsed] as const;

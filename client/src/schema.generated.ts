@@ -3176,6 +3176,8 @@ export interface operations {
                             rewarded: number;
                         };
                         testimonialsApproved: number;
+                        atRisk: number;
+                        lapsed: number;
                     } | string;
                 };
             };
@@ -4185,6 +4187,19 @@ export interface operations {
                                 available: number;
                                 pending: number;
                             };
+                        };
+                        risk?: {
+                            score: number;
+                            overlay: ("at_risk" | "lapsed") | null;
+                            reasons: {
+                                /** @enum {string} */
+                                signal: "recency" | "frequency" | "refunds" | "detractor";
+                                value: number;
+                                points: number;
+                                detail: string;
+                            }[];
+                            assessedAt: components["schemas"]["DateTime"];
+                            expectedGapDays: number;
                         };
                     };
                 };

@@ -29,6 +29,17 @@ const journey = z.object({
   balance: z.object({ available: int, pending: int, at: z.string() }).optional(),
   pointsEarned: int,
   pointsRedeemed: int,
+  churn: z
+    .object({
+      score: int,
+      reasons: z.array(z.object({ signal: z.enum(['recency', 'frequency', 'refunds', 'detractor']), value: z.number(), points: int, detail: z.string() })),
+      overlay: z.enum(['at_risk', 'lapsed']).nullable(),
+      assessedAt: z.string(),
+      lastPurchaseAt: z.string(),
+      expectedGapDays: z.number(),
+      reviewAt: z.string().optional(),
+    })
+    .optional(),
   erasedAt: z.string().optional(),
 });
 

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { JourneyStageChanged } from '../../events/journey';
+import { CustomerAtRisk, CustomerLapsed, JourneyStageChanged } from '../../events/journey';
+import { dueIndexKeys, dueIndexPage } from '../../shared/aws/due-index';
 import { expiryAfter, markerItem } from '../../shared/aws/idempotency';
 import { queryAll } from '../../shared/aws/query';
 import { transactWrite, type LabelledItem } from '../../shared/aws/transactions';
@@ -8,15 +9,17 @@ import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { dueShard } from '../../shared/schedules/sweep';
 import type { CounterRow } from './domain/analytics';
 import type { JourneyState } from './domain/journey';
-import type { AnalyticsStore, JourneyChange, JourneyStore } from './domain/use-cases';
+import { REVIEW_SHARDS, type AnalyticsStore, type JourneyChange, type JourneyStore } from './domain/use-cases';
 import { countersFromItem, journeyFromItem } from './journey.items';
 
 /**
  * The journey table (owned by this service alone):
- *   CUSTOMER#<id> / STATE            the customer's journey: records, milestones, stage, history
+ *   CUSTOMER#<id> / STATE            the customer's journey: records, milestones, stage, history, churn assessment;
+ *                                    gsi1 REVIEW#<shard> by the assessment's review time (keys only), while one is due
  *   CUSTOMER#<id> / SEEN#<eventId>   a consumed event's marker (written with the state it changed; expires after
  *                                    MARKER_RETENTION, far beyond any redelivery: events older than 6 h are dropped)
  *   CUSTOMER#<id> / EVENT#<seq>      a stage change's outbox item; expires once relayed
+ *   CUSTOMER#<id> / RISK#<overlay>#<last purchase>   CustomerAtRisk / CustomerLapsed's outbox item, once per lapse
  *   STATS#<group>#<shard> / <key>    counters (funnel: day, cohort: first-purchase month, activity: last-purchase day,
  *                                    totals: TOTALS), split over COUNTER_SHARDS by customer so that busy days do not
  *                                    make every consumer's transaction race for one item; reads sum the shards
@@ -50,13 +53,43 @@ export class JourneyRepository implements JourneyStore, AnalyticsStore {
         item: {
           Put: {
             TableName: this.tableName,
-            Item: { pk, sk: 'STATE', type: 'journey', ...state },
+            Item: {
+              pk,
+              sk: 'STATE',
+              type: 'journey',
+              ...state,
+              ...(state.churn?.reviewAt ? dueIndexKeys(`REVIEW#${dueShard(state.customerId, REVIEW_SHARDS)}`, state.churn.reviewAt, state.customerId) : {}),
+            },
             ...(change.expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
           },
         },
       },
-      { label: 'marker', item: markerItem({ tableName: this.tableName, pk, sk: `SEEN#${change.cause.eventId}`, attributes: { type: 'seen', detailType: change.cause.detailType }, expiresAt: expiryAfter(at, MARKER_RETENTION_SECONDS) }) },
     ];
+    if (change.cause) {
+      items.push({ label: 'marker', item: markerItem({ tableName: this.tableName, pk, sk: `SEEN#${change.cause.eventId}`, attributes: { type: 'seen', detailType: change.cause.detailType }, expiresAt: expiryAfter(at, MARKER_RETENTION_SECONDS) }) });
+    }
+    if (change.overlayEntered) {
+      const { overlay, assessment } = change.overlayEntered;
+      const contract = overlay === 'at_risk' ? CustomerAtRisk : CustomerLapsed;
+      const data = { customerId: state.customerId, score: assessment.score, reasons: [...assessment.reasons], lastPurchaseAt: assessment.lastPurchaseAt, expectedGapDays: assessment.expectedGapDays, assessedAt: assessment.assessedAt };
+      // One item per overlay and lapse (the last purchase names it): a reassessment rewrites the same event id,
+      // which the relay does not publish again.
+      items.push({
+        label: 'event',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk,
+              sk: `RISK#${overlay}#${assessment.lastPurchaseAt}`,
+              type: 'event',
+              expiresAt: expiryAfter(at, EVENT_ITEM_RETENTION_SECONDS),
+              [OUTBOX_ATTRIBUTE]: outboxRecord(contract, data, { eventId: `${contract.detailType}:${state.customerId}:${assessment.lastPurchaseAt}`, occurredAt: assessment.assessedAt }),
+            },
+          },
+        },
+      });
+    }
     if (change.announce) {
       const entry = change.announce;
       const event = outboxRecord(
@@ -103,6 +136,11 @@ export class JourneyRepository implements JourneyStore, AnalyticsStore {
     // then meets the marker if the other writer applied this very event.
     if (outcome.failed.includes('marker') && !outcome.failed.includes('state')) return 'duplicate';
     return 'conflict';
+  }
+
+  async dueReviews(shard: number, now: string, limit: number, cursor?: Record<string, unknown>) {
+    const page = await dueIndexPage(this.client, this.tableName, `REVIEW#${shard}`, now, limit, cursor);
+    return { items: page.keys.map(({ pk }) => ({ customerId: pk.slice('CUSTOMER#'.length) })), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
   async counterRows(group: 'funnel' | 'cohort' | 'activity', from: string, to: string): Promise<CounterRow[]> {

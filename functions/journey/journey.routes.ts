@@ -34,6 +34,16 @@ export const journeyEntry = z.object({
     testimonialsApproved: count,
     balance: z.object({ available: count, pending: count }).optional(),
   }),
+  /** The churn risk: a score 0–100 from the named signals in `reasons`, and the overlay it puts on the stage. */
+  risk: z
+    .object({
+      score: count,
+      overlay: z.enum(['at_risk', 'lapsed']).nullable(),
+      reasons: z.array(z.object({ signal: z.enum(['recency', 'frequency', 'refunds', 'detractor']), value: z.number(), points: count, detail: z.string() })),
+      assessedAt: timestamp,
+      expectedGapDays: z.number(),
+    })
+    .optional(),
 });
 
 export const getCustomerJourney = defineRoute({
@@ -104,6 +114,8 @@ export const getOverview = defineRoute({
         nps: z.object({ responses: count, promoters: count, passives: count, detractors: count, score: count.nullable() }),
         referrals: z.object({ refereesAttributed: count, refereesConverted: count, conversionRate: rate, rewarded: count }),
         testimonialsApproved: count,
+        atRisk: count,
+        lapsed: count,
       }),
       csv,
     ]),

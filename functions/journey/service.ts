@@ -14,9 +14,9 @@ export const journeyService = defineService({
   name: 'journey',
   description: "Each customer's journey stage from events, and funnel, cohort and overview analytics kept by counters",
   tables: {
-    // No index: a customer's items share their partition, and every report reads counter partitions. Markers and
-    // event items expire.
-    journey: keyedTable({ envVar: 'JOURNEY_TABLE_NAME', stream: true, timeToLiveAttribute: 'expiresAt' }),
+    // gsi1: customers by churn review time (keys only: the review re-reads each). Reports read counter partitions;
+    // markers and event items expire.
+    journey: keyedTable({ envVar: 'JOURNEY_TABLE_NAME', indexes: [{ name: 'gsi1', projection: 'keys' }], stream: true, timeToLiveAttribute: 'expiresAt' }),
   },
   functions: {
     getCustomerJourney: { entry: 'functions/journey/get-journey.handler.ts', description: 'GET /v1/customers/{customerId}/journey', ...reads },
@@ -28,6 +28,13 @@ export const journeyService = defineService({
       description: "Applies each purchase, refund, tier, referral, answer, testimonial and points event to its customer's journey and the counters, once",
       memoryMb: 256,
       timeoutSeconds: 30,
+      tables: { journey: 'readWrite' },
+    },
+    journeySchedules: {
+      entry: 'functions/journey/schedules.handler.ts',
+      description: 'Reassesses the churn risk of customers whose review came (at risk, lapsed)',
+      memoryMb: 512,
+      timeoutSeconds: 300,
       tables: { journey: 'readWrite' },
     },
     eraseJourneyCustomer: { entry: 'functions/journey/erase-customer.handler.ts', description: 'CustomerErasureRequested in the journey service', memoryMb: 256, timeoutSeconds: 120, tables: { journey: 'readWrite' } },
@@ -43,6 +50,7 @@ export const journeyService = defineService({
     ...JOURNEY_INPUTS.map((event) => ({ name: ruleName(event.detailType), event, function: 'journeyEvents' as const, ...consumer })),
     { name: 'journey-erase-customer', event: CustomerErasureRequested, function: 'eraseJourneyCustomer', ...consumer },
   ],
+  schedules: [{ name: 'journey-churn-review', function: 'journeySchedules', expression: 'rate(1 day)', description: 'Churn risk reassessed for customers whose review time came' }],
   produces: [...JOURNEY_EVENTS],
   privacy: { export: 'exportJourneyCustomer', erase: 'eraseJourneyCustomer' },
 });

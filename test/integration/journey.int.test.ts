@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { JourneyFact } from '../../functions/journey/domain/journey';
-import { cohorts, funnel, overview, recordJourneyEvent } from '../../functions/journey/domain/use-cases';
+import { cohorts, funnel, overview, recordJourneyEvent, reviewDueCustomers } from '../../functions/journey/domain/use-cases';
 import { JourneyRepository } from '../../functions/journey/journey.repository';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { uniqueId } from '../support/api-event';
@@ -17,6 +17,8 @@ const container = () => new JourneyRepository(client, TABLE);
 const repo = container();
 const purchase = (at: string, amountMinor = 2500): JourneyFact => ({ kind: 'purchase', at, amountMinor });
 const cause = (eventId: string) => ({ detailType: 'PurchaseRecorded', eventId });
+/** Processing time for the consumers: before every purchase here, so no churn overlay mixes into these cases. */
+const NOW = '2033-01-01T00:00:00.000Z';
 
 async function itemsOf(customerId: string) {
   return (await client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` }, ConsistentRead: true }))).Items ?? [];
@@ -41,7 +43,7 @@ describe('journey consumers', () => {
   it('applies five concurrent deliveries of one purchase once: one purchase, one marker, one stage change, counted once', async () => {
     const customerId = uniqueId('jr-dup');
     const before = await repo.totals();
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => recordJourneyEvent(container(), customerId, purchase('2033-01-15T10:00:00.000Z'), cause(`PurchaseRecorded:shop:${customerId}`))));
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => recordJourneyEvent(container(), customerId, purchase('2033-01-15T10:00:00.000Z'), cause(`PurchaseRecorded:shop:${customerId}`), NOW)));
     expect(outcomes.filter((outcome) => outcome.kind === 'applied')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome.kind === 'duplicate')).toHaveLength(4);
     const journey = await repo.getJourney(customerId);
@@ -67,10 +69,10 @@ describe('journey consumers', () => {
     ];
     const forward = uniqueId('jr-fwd');
     const backward = uniqueId('jr-bwd');
-    for (const [id, fact] of facts) await recordJourneyEvent(repo, forward, fact, cause(id));
-    for (const [id, fact] of [...facts].reverse()) await recordJourneyEvent(repo, backward, fact, cause(id));
+    for (const [id, fact] of facts) await recordJourneyEvent(repo, forward, fact, cause(id), NOW);
+    for (const [id, fact] of [...facts].reverse()) await recordJourneyEvent(repo, backward, fact, cause(id), NOW);
     // Redelivered late, in yet another order: nothing changes.
-    for (const [id, fact] of [facts[2], facts[0]] as [string, JourneyFact][]) expect((await recordJourneyEvent(repo, backward, fact, cause(id))).kind).toBe('duplicate');
+    for (const [id, fact] of [facts[2], facts[0]] as [string, JourneyFact][]) expect((await recordJourneyEvent(repo, backward, fact, cause(id), NOW)).kind).toBe('duplicate');
     const [a, b] = [await repo.getJourney(forward), await repo.getJourney(backward)];
     expect(b?.stage).toBe('advocate');
     expect(b?.stage).toBe(a?.stage);
@@ -100,7 +102,7 @@ describe('journey consumers', () => {
     const to = '2034-12-31';
     const funnelBefore = await funnel(repo, from, to);
     const cohortsBefore = await cohorts(repo, '2033-06', '2033-12', '2034-12-31T00:00:00.000Z');
-    await inParallel(deliveries.map((delivery) => () => recordJourneyEvent(container(), delivery.customerId, purchase(delivery.at), cause(delivery.id))), 6);
+    await inParallel(deliveries.map((delivery) => () => recordJourneyEvent(container(), delivery.customerId, purchase(delivery.at), cause(delivery.id), NOW)), 6);
 
     // Recomputed here from the raw times, without the service's code.
     const expected = { aware: 0, considering: 0, first_purchase: 0, repeat: 0, loyal: 0, advocate: 0 };
@@ -139,16 +141,40 @@ describe('journey consumers', () => {
 
   it('keeps the anonymous counts on erasure, removes the journey, and ignores the customer afterwards', async () => {
     const customerId = uniqueId('jr-erase');
-    await recordJourneyEvent(repo, customerId, purchase('2033-04-01T10:00:00.000Z'), cause(`${customerId}:1`));
+    await recordJourneyEvent(repo, customerId, purchase('2033-04-01T10:00:00.000Z'), cause(`${customerId}:1`), NOW);
     const before = await overview(repo, '2033-04-02T00:00:00.000Z');
     await repo.eraseCustomer(uniqueId('erasure'), customerId, '2033-04-02T00:00:00.000Z');
     const journey = await repo.getJourney(customerId);
     expect(journey?.erasedAt).toBe('2033-04-02T00:00:00.000Z');
     expect(journey?.purchaseTimes).toEqual([]);
     expect((await itemsOf(customerId)).map((item) => item.sk)).toEqual(['STATE']);
-    expect((await recordJourneyEvent(repo, customerId, purchase('2033-04-05T10:00:00.000Z'), cause(`${customerId}:2`))).kind).toBe('erased');
+    expect((await recordJourneyEvent(repo, customerId, purchase('2033-04-05T10:00:00.000Z'), cause(`${customerId}:2`), NOW)).kind).toBe('erased');
     const after = await overview(repo, '2033-04-02T00:00:00.000Z');
     expect(after.members).toBe(before.members);
     expect(after.purchases).toBe(before.purchases);
+  });
+
+  it('makes a customer who stops buying for 3× their usual gap at risk with reasons, then lapsed, by the daily review alone, each announced once', async () => {
+    const customerId = uniqueId('jr-churn');
+    const times = ['2036-01-01', '2036-01-11', '2036-01-21', '2036-01-31'].map((day) => `${day}T10:00:00.000Z`);
+    for (const [index, at] of times.entries()) await recordJourneyEvent(repo, customerId, purchase(at), cause(`${customerId}:${index}`), at);
+    expect((await repo.getJourney(customerId))?.churn).toMatchObject({ score: 0, overlay: null, expectedGapDays: 10, reviewAt: '2036-03-01T10:00:00.000Z' });
+    const riskItems = async () => (await itemsOf(customerId)).filter((item) => String(item.sk).startsWith('RISK#'));
+
+    // Not yet due: nothing changes.
+    await reviewDueCustomers(container(), '2036-02-20T10:00:00.000Z');
+    expect((await repo.getJourney(customerId))?.churn?.overlay).toBeNull();
+    // 31 days since the last purchase, 3.1 gaps: at risk. Two reviews at once announce it once.
+    await Promise.all([reviewDueCustomers(container(), '2036-03-02T10:00:00.000Z'), reviewDueCustomers(container(), '2036-03-02T10:00:00.000Z')]);
+    const atRisk = (await repo.getJourney(customerId))?.churn;
+    expect(atRisk).toMatchObject({ overlay: 'at_risk', score: 63, reasons: [{ signal: 'recency', value: 3.1, points: 63 }] });
+    expect((await riskItems()).map((item) => (item.outbox as { detailType: string }).detailType)).toEqual(['CustomerAtRisk']);
+    // Past 6 gaps: lapsed, and the at-risk event is not sent again.
+    await reviewDueCustomers(container(), '2036-04-02T10:00:00.000Z');
+    expect((await repo.getJourney(customerId))?.churn?.overlay).toBe('lapsed');
+    expect((await riskItems()).map((item) => (item.outbox as { detailType: string }).detailType).sort()).toEqual(['CustomerAtRisk', 'CustomerLapsed']);
+    // A purchase ends the lapse.
+    await recordJourneyEvent(repo, customerId, purchase('2036-04-03T10:00:00.000Z'), cause(`${customerId}:back`), '2036-04-03T10:00:00.000Z');
+    expect((await repo.getJourney(customerId))?.churn?.overlay).toBeNull();
   });
 });

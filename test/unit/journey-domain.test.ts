@@ -1,4 +1,5 @@
 import { cohortReport, contributions, counterChanges, funnelReport, overviewReport, toCsv, type CounterRow } from '../../functions/journey/domain/analytics';
+import { assessChurn, DEFAULT_GAP_DAYS, enteredOverlay } from '../../functions/journey/domain/churn';
 import { applyFact, emptyJourney, medianGapDays, monthsBetween, nthPurchaseWithinWindow, type JourneyFact, type JourneyState } from '../../functions/journey/domain/journey';
 
 /** The journey's pure rules: stages from facts in any order, the counters' contributions and the reports' arithmetic. */
@@ -136,5 +137,41 @@ describe('journey reports', () => {
 
   it('writes RFC 4180 CSV', () => {
     expect(toCsv(['a', 'b'], [['x,y', 1], ['say "hi"', null]])).toBe('a,b\r\n"x,y",1\r\n"say ""hi""",\r\n');
+  });
+});
+
+describe('churn risk', () => {
+  const state = (times: string[], extra: Partial<JourneyState> = {}) => ({ ...replay(times.map((at) => purchase(at))), ...extra });
+  const days = (base: string, n: number) => new Date(Date.parse(base) + n * 86_400_000).toISOString();
+
+  it('scores recency against the customer’s own median gap: at risk at 3× it, lapsed past 6×', () => {
+    const times = [0, 10, 20, 30].map((n) => days('2026-01-01T00:00:00.000Z', n));
+    expect(assessChurn(state(times), days(times[3] as string, 10))).toMatchObject({ score: 0, overlay: null, expectedGapDays: 10 });
+    expect(assessChurn(state(times), days(times[3] as string, 30))).toMatchObject({ score: 60, overlay: 'at_risk', reasons: [{ signal: 'recency', value: 3, points: 60 }] });
+    expect(assessChurn(state(times), days(times[3] as string, 60))?.overlay).toBe('lapsed');
+  });
+
+  it('uses the program default gap for a one-time buyer, and adds frequency, refund and detractor signals', () => {
+    const one = state(['2026-01-01T00:00:00.000Z'], { refunds: ['2026-02-01T00:00:00.000Z'], lastDetractorAt: '2026-02-10T00:00:00.000Z' });
+    const assessment = assessChurn(one, days('2026-01-01T00:00:00.000Z', DEFAULT_GAP_DAYS * 2));
+    expect(assessment?.expectedGapDays).toBe(DEFAULT_GAP_DAYS);
+    expect(assessment?.reasons.map((reason) => [reason.signal, reason.points])).toEqual([
+      ['recency', 30],
+      ['frequency', 10],
+      ['refunds', 10],
+      ['detractor', 15],
+    ]);
+    expect(assessment).toMatchObject({ score: 65, overlay: 'at_risk' });
+    expect(assessChurn(emptyJourney('c1'), '2026-01-01T00:00:00.000Z')).toBeUndefined();
+  });
+
+  it('sets the review time to when recency alone would cross the next threshold, and announces an overlay once per lapse', () => {
+    const times = [0, 10].map((n) => days('2026-01-01T00:00:00.000Z', n));
+    const fresh = assessChurn(state(times), times[1] as string);
+    // Two purchases add 5 points: recency must bring 55, i.e. 1 + 55/30 gaps of 10 days.
+    expect(fresh?.reviewAt).toBe(new Date(Date.parse(times[1] as string) + Math.ceil((1 + 55 / 30) * 10 * 86_400_000)).toISOString());
+    const risky = assessChurn(state(times), days(times[1] as string, 40));
+    expect(enteredOverlay(fresh, risky)).toBe('at_risk');
+    expect(enteredOverlay(risky, assessChurn(state(times), days(times[1] as string, 45)))).toBeUndefined();
   });
 });

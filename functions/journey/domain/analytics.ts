@@ -41,6 +41,8 @@ export const TOTALS = [
   'pointsPending',
   'pointsEarned',
   'pointsRedeemed',
+  'atRisk',
+  'lapsed',
 ] as const;
 export type Total = (typeof TOTALS)[number];
 
@@ -81,6 +83,8 @@ export function contributions(state: JourneyState | undefined): Contributions {
     pointsPending: state.balance?.pending ?? 0,
     pointsEarned: state.pointsEarned,
     pointsRedeemed: state.pointsRedeemed,
+    atRisk: state.churn?.overlay === 'at_risk' ? 1 : 0,
+    lapsed: state.churn?.overlay === 'lapsed' ? 1 : 0,
   };
   for (const name of TOTALS) add('totals', 'TOTALS', name, totals[name]);
   return cells;
@@ -177,6 +181,8 @@ export interface OverviewReport {
   readonly nps: { readonly responses: number; readonly promoters: number; readonly passives: number; readonly detractors: number; readonly score: number | null };
   readonly referrals: { readonly refereesAttributed: number; readonly refereesConverted: number; readonly conversionRate: number; readonly rewarded: number };
   readonly testimonialsApproved: number;
+  readonly atRisk: number;
+  readonly lapsed: number;
 }
 
 /** Customers whose last purchase fell within the `days` days ending on `asOf`'s day (inclusive). */
@@ -213,6 +219,8 @@ export function overviewReport(totals: Readonly<Record<string, number>>, activit
       rewarded: value('referralsRewarded'),
     },
     testimonialsApproved: value('testimonialsApproved'),
+    atRisk: value('atRisk'),
+    lapsed: value('lapsed'),
   };
 }
 
@@ -257,6 +265,8 @@ export function overviewCsv(report: OverviewReport): string {
     ['referees_converted', report.referrals.refereesConverted],
     ['referral_conversion_rate', report.referrals.conversionRate],
     ['testimonials_approved', report.testimonialsApproved],
+    ['at_risk', report.atRisk],
+    ['lapsed', report.lapsed],
   ];
   return toCsv(['metric', 'value'], flat);
 }

@@ -1,4 +1,5 @@
 import { JOURNEY_STAGES } from '../../../events/journey';
+import type { ChurnAssessment } from './churn';
 
 /**
  * A customer's journey, pure. Every consumed event becomes a fact; a fact updates the customer's state (purchases,
@@ -70,6 +71,8 @@ export interface JourneyState {
   readonly balance?: Balance & { readonly at: string };
   readonly pointsEarned: number;
   readonly pointsRedeemed: number;
+  /** The latest churn assessment (on every event about the customer, and by the daily review). */
+  readonly churn?: ChurnAssessment;
   readonly erasedAt?: string;
 }
 
