@@ -103,15 +103,21 @@ describe('export', () => {
     expect(withFeedback.feedback).toEqual([expect.objectContaining({ trigger: 'purchase', status: 'scheduled', email: emailOf('gdpr-export') })]);
     expect(withFeedback.referrals).toMatchObject({ codes: [], referred: [], referredBy: null });
     expect(withFeedback.testimonials).toEqual({ requests: [], testimonials: [] });
-    // The journey: the purchase made them a first-time buyer; the refund and the points are among its signals.
+    // The journey: the purchase made them a first-time buyer and its spend lifted their tier (the demo program's
+    // first upgrade), so loyal; the refund and the points are among its signals.
     const withJourney = await eventually(async () => {
       const again = await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${marketer}` } });
-      const journey = again.body.journey as { signals: { refunds: number; balance?: { available: number } } } | undefined;
-      return journey && journey.signals.refunds === 1 && (journey.signals.balance?.available ?? 0) > 0 ? journey : undefined;
+      const journey = again.body.journey as { stage: string; signals: { refunds: number; balance?: { available: number } } } | undefined;
+      return journey?.stage === 'loyal' && journey.signals.refunds === 1 && (journey.signals.balance?.available ?? 0) > 0 ? journey : undefined;
     }, 10_000);
-    expect(withJourney).toMatchObject({ customerId: 'gdpr-export', stage: 'first_purchase', history: [{ from: null, to: 'first_purchase', cause: { detailType: 'PurchaseRecorded' } }] });
+    // Milestones, not the history, are compared: the purchase and the tier change reach the journey in either order.
+    expect(withJourney).toMatchObject({
+      customerId: 'gdpr-export',
+      milestones: { first_purchase: { cause: { detailType: 'PurchaseRecorded' } }, loyal: { cause: { detailType: 'TierChanged' } } },
+      history: [{ to: 'loyal' }, ...((withJourney as unknown as { history: unknown[] }).history.length === 2 ? [{ from: null, to: 'first_purchase' }] : [])],
+    });
     const journey = await api(runtime.url, 'GET', '/v1/customers/gdpr-export/journey', { headers: { authorization: `Bearer ${token}` } });
-    expect(journey.body).toMatchObject({ customerId: 'gdpr-export', stage: 'first_purchase' });
+    expect(journey.body).toMatchObject({ customerId: 'gdpr-export', stage: 'loyal' });
     // What went out to the merchant's webhook endpoint about them: the log and the payloads still kept.
     const sent = withFeedback.webhookDeliveries as { deliveries: { eventType: string; status: string }[]; payloads: { eventType: string; body: { data: { email?: string } } }[] };
     expect(sent.deliveries.map((delivery) => [delivery.eventType, delivery.status]).sort()).toEqual([
