@@ -1,6 +1,7 @@
 import { CustomerErased, CustomerErasedV1 } from './customer-erased';
 import { CustomerErasureRequested } from './customer-erasure-requested';
 import { DetractorAlert, DetractorIdentified, PromoterIdentified, SurveyAnswered, SurveyRequested } from './feedback';
+import { CustomerAtRisk, CustomerLapsed, JourneyStageChanged } from './journey';
 import { PointsAdjusted } from './points-adjusted';
 import { PointsEarned } from './points-earned';
 import { PointsExpired } from './points-expired';
@@ -18,11 +19,14 @@ import { WebhookEndpointDisabled } from './webhooks-out';
 
 export {
   CaseStudyStageChanged,
+  CustomerAtRisk,
+  CustomerLapsed,
   CustomerErased,
   CustomerErasedV1,
   CustomerErasureRequested,
   DetractorAlert,
   DetractorIdentified,
+  JourneyStageChanged,
   PromoterIdentified,
   SurveyAnswered,
   SurveyRequested,

@@ -1,6 +1,7 @@
 import { customersService } from '../functions/customers/service';
 import { feedbackService } from '../functions/feedback/service';
 import { identityService } from '../functions/identity/service';
+import { journeyService } from '../functions/journey/service';
 import { loyaltyService } from '../functions/loyalty/service';
 import { metaService } from '../functions/meta/service';
 import { platformService } from '../functions/platform/service';
@@ -27,6 +28,7 @@ export const topology = composeTopology([
   referralsService,
   feedbackService,
   testimonialsService,
+  journeyService,
   webhooksService,
   webhooksOutService,
   privacyService,

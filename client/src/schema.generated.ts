@@ -122,6 +122,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers by first-purchase month and the share who purchased again in month 1, 2, 3… after it: the retention triangle (JSON, or CSV with Accept: text/csv)
+         * @description Who may call: a marketer.
+         */
+        get: operations["getCohorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers who reached each journey stage on a UTC day from..to, and the conversion from each stage to the next (JSON, or CSV with Accept: text/csv)
+         * @description Who may call: a marketer.
+         */
+        get: operations["getFunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members, active customers, repeat-purchase rate, stages, points liability and redemption, NPS, referral conversion and approved testimonials (JSON, or CSV with Accept: text/csv)
+         * @description Who may call: a marketer.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/case-study-candidates": {
         parameters: {
             query?: never;
@@ -314,6 +374,26 @@ export interface paths {
          * @description Who may call: the customer (only their own {customerId}), a marketer.
          */
         get: operations["listCustomerFeedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{customerId}/journey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's journey stage, the milestones that reached each stage, the history of changes (newest first) with the event that caused each, and the signals they rest on
+         * @description Who may call: the customer (only their own {customerId}), a marketer, a storefront (API key).
+         */
+        get: operations["getCustomerJourney"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1509,7 +1589,7 @@ export interface webhooks {
          * PointsAdjusted v1, from loyalty
          * @description A marketer added or removed points, with the reason.
          *
-         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsAdjusted`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsAdjusted`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1533,7 +1613,7 @@ export interface webhooks {
          * PointsEarned v1, from loyalty
          * @description Points were awarded for a purchase (pending or available), with how they were computed.
          *
-         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsEarned`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsEarned`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1557,7 +1637,7 @@ export interface webhooks {
          * PointsExpired v1, from loyalty
          * @description Available points expired (oldest first).
          *
-         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsExpired`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsExpired`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1605,7 +1685,7 @@ export interface webhooks {
          * PointsReleased v1, from loyalty
          * @description A purchase's pending points became available (its return window closed).
          *
-         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsReleased`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsReleased`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1629,7 +1709,7 @@ export interface webhooks {
          * PointsReversed v1, from loyalty
          * @description Points of a refunded purchase were taken back (pending first, then available).
          *
-         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsReversed`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.loyalty`, detail-type `PointsReversed`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1677,7 +1757,7 @@ export interface webhooks {
          * PurchaseRecorded v1, from purchases
          * @description A storefront recorded a paid purchase. Emitted once per store and order.
          *
-         *     EventBridge source `loyalty-loop.purchases`, detail-type `PurchaseRecorded`, version 1; consumed inside Loyalty Loop by customers, loyalty, referrals, feedback, testimonials, webhooks-out.
+         *     EventBridge source `loyalty-loop.purchases`, detail-type `PurchaseRecorded`, version 1; consumed inside Loyalty Loop by customers, loyalty, referrals, feedback, testimonials, journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1701,7 +1781,7 @@ export interface webhooks {
          * PurchaseRefunded v1, from purchases
          * @description A storefront refunded (part of) a purchase. Emitted once per store, order and refund id.
          *
-         *     EventBridge source `loyalty-loop.purchases`, detail-type `PurchaseRefunded`, version 1; consumed inside Loyalty Loop by customers, loyalty, referrals, testimonials, webhooks-out.
+         *     EventBridge source `loyalty-loop.purchases`, detail-type `PurchaseRefunded`, version 1; consumed inside Loyalty Loop by customers, loyalty, referrals, testimonials, journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1725,7 +1805,7 @@ export interface webhooks {
          * RedemptionCancelled v1, from loyalty
          * @description An unused redemption was cancelled and its points given back.
          *
-         *     EventBridge source `loyalty-loop.loyalty`, detail-type `RedemptionCancelled`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.loyalty`, detail-type `RedemptionCancelled`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1749,7 +1829,7 @@ export interface webhooks {
          * ReferralAttributed v1, from referrals
          * @description A referee was attributed to an advocate's code: by a purchase carrying the code, or by a storefront's signup call.
          *
-         *     EventBridge source `loyalty-loop.referrals`, detail-type `ReferralAttributed`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.referrals`, detail-type `ReferralAttributed`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1893,7 +1973,7 @@ export interface webhooks {
          * ReferralRewarded v1, from referrals
          * @description The advocate earned the referral reward: loyalty credits it once (ledger entry `referral`, source the referral id).
          *
-         *     EventBridge source `loyalty-loop.referrals`, detail-type `ReferralRewarded`, version 1; consumed inside Loyalty Loop by loyalty, testimonials, webhooks-out.
+         *     EventBridge source `loyalty-loop.referrals`, detail-type `ReferralRewarded`, version 1; consumed inside Loyalty Loop by loyalty, testimonials, journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1941,7 +2021,7 @@ export interface webhooks {
          * RewardRedeemed v1, from loyalty
          * @description A customer spent points on a reward and received a coupon.
          *
-         *     EventBridge source `loyalty-loop.loyalty`, detail-type `RewardRedeemed`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.loyalty`, detail-type `RewardRedeemed`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -1965,7 +2045,7 @@ export interface webhooks {
          * SurveyAnswered v1, from feedback
          * @description The feedback service's events. SurveyRequested carries the one-time response link for the merchant's mailer (we send no email); an answer is announced once as SurveyAnswered, and an NPS answer also as PromoterIdentified or DetractorIdentified — the hinge to testimonials and referrals (promoters) and to the helpdesk (DetractorAlert).
          *
-         *     EventBridge source `loyalty-loop.feedback`, detail-type `SurveyAnswered`, version 1; consumed inside Loyalty Loop by webhooks-out.
+         *     EventBridge source `loyalty-loop.feedback`, detail-type `SurveyAnswered`, version 1; consumed inside Loyalty Loop by journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -2013,7 +2093,7 @@ export interface webhooks {
          * TestimonialApproved v1, from testimonials
          * @description The testimonials service's events. TestimonialRequested carries the one-time link for the merchant's mailer (we send no email). TestimonialSubmitted deliberately carries no rating and no text: a consumer that rewards submissions (points, a coupon) cannot make the reward depend on the sentiment (FTC 16 CFR 465). Approval, rejection and withdrawal are announced once each; a case study's pipeline announces every move.
          *
-         *     EventBridge source `loyalty-loop.testimonials`, detail-type `TestimonialApproved`, version 1; consumed inside Loyalty Loop by testimonials, webhooks-out.
+         *     EventBridge source `loyalty-loop.testimonials`, detail-type `TestimonialApproved`, version 1; consumed inside Loyalty Loop by testimonials, journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -2133,7 +2213,7 @@ export interface webhooks {
          * TierChanged v1, from loyalty
          * @description A customer's tier changed (upgrade on qualifying spend, or downgrade on review).
          *
-         *     EventBridge source `loyalty-loop.loyalty`, detail-type `TierChanged`, version 1; consumed inside Loyalty Loop by feedback, testimonials, webhooks-out.
+         *     EventBridge source `loyalty-loop.loyalty`, detail-type `TierChanged`, version 1; consumed inside Loyalty Loop by feedback, testimonials, journey, webhooks-out.
          *
          *     Delivered to the webhook endpoints subscribed to it (`POST /v1/webhook-endpoints`), signed per Standard Webhooks: the body is the envelope `{type, timestamp, data}` (timestamp: when the event occurred), the headers carry the message id (the same on every retry: deduplicate on it), the attempt's Unix time and the signatures.
          */
@@ -2857,6 +2937,261 @@ export interface operations {
             };
             /** @description The body is not sent as application/json (problem types: `unsupported-media-type`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getCohorts: {
+        parameters: {
+            query?: {
+                by?: "month";
+                metric?: "repeat_purchase";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        by: "month";
+                        /** @constant */
+                        metric: "repeat_purchase";
+                        cohorts: {
+                            month: string;
+                            customers: number;
+                            retention: {
+                                offset: number;
+                                customers: number;
+                                share: number;
+                            }[];
+                        }[];
+                    } | string;
+                };
+            };
+            /** @description The request is not valid: every field at fault is named by its JSON pointer (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description No valid bearer token: missing, expired, or of another issuer or audience (the JWT authorizer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getFunnel: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        from: string;
+                        to: string;
+                        stages: {
+                            /** @enum {string} */
+                            stage: "aware" | "considering" | "first_purchase" | "repeat" | "loyal" | "advocate";
+                            entered: number;
+                            conversionFromPrevious: number | null;
+                        }[];
+                    } | string;
+                };
+            };
+            /** @description The request is not valid: every field at fault is named by its JSON pointer (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description No valid bearer token: missing, expired, or of another issuer or audience (the JWT authorizer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asOf: components["schemas"]["DateTime"];
+                        members: number;
+                        purchasers: number;
+                        active30Days: number;
+                        active90Days: number;
+                        repeatPurchaseRate: number;
+                        purchases: number;
+                        stages: {
+                            [key: string]: number;
+                        };
+                        pointsLiability: {
+                            available: number;
+                            pending: number;
+                            total: number;
+                        };
+                        pointsEarned: number;
+                        pointsRedeemed: number;
+                        redemptionRate: number;
+                        nps: {
+                            responses: number;
+                            promoters: number;
+                            passives: number;
+                            detractors: number;
+                            score: number | null;
+                        };
+                        referrals: {
+                            refereesAttributed: number;
+                            refereesConverted: number;
+                            conversionRate: number;
+                            rewarded: number;
+                        };
+                        testimonialsApproved: number;
+                        atRisk: number;
+                        lapsed: number;
+                    } | string;
+                };
+            };
+            /** @description No valid bearer token: missing, expired, or of another issuer or audience (the JWT authorizer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3761,6 +4096,144 @@ export interface operations {
             };
             /** @description The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getCustomerJourney: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        customerId: string;
+                        stage: ("aware" | "considering" | "first_purchase" | "repeat" | "loyal" | "advocate") | null;
+                        milestones: {
+                            [key: string]: {
+                                at: components["schemas"]["DateTime"];
+                                cause: {
+                                    detailType: string;
+                                    eventId: string;
+                                };
+                            };
+                        };
+                        history: {
+                            seq: number;
+                            from: ("aware" | "considering" | "first_purchase" | "repeat" | "loyal" | "advocate") | null;
+                            /** @enum {string} */
+                            to: "aware" | "considering" | "first_purchase" | "repeat" | "loyal" | "advocate";
+                            at: components["schemas"]["DateTime"];
+                            cause: {
+                                detailType: string;
+                                eventId: string;
+                            };
+                        }[];
+                        signals: {
+                            purchases: number;
+                            monetaryMinor: number;
+                            firstPurchaseAt?: components["schemas"]["DateTime"];
+                            lastPurchaseAt?: components["schemas"]["DateTime"];
+                            medianGapDays?: number;
+                            refunds: number;
+                            lastRefundAt?: components["schemas"]["DateTime"];
+                            answers: {
+                                promoter: number;
+                                passive: number;
+                                detractor: number;
+                                satisfied: number;
+                                unsatisfied: number;
+                            };
+                            lastDetractorAt?: components["schemas"]["DateTime"];
+                            referredBySomeone: boolean;
+                            referralsRewarded: number;
+                            testimonialsApproved: number;
+                            balance?: {
+                                available: number;
+                                pending: number;
+                            };
+                        };
+                        risk?: {
+                            score: number;
+                            overlay: ("at_risk" | "lapsed") | null;
+                            reasons: {
+                                /** @enum {string} */
+                                signal: "recency" | "frequency" | "refunds" | "detractor";
+                                value: number;
+                                points: number;
+                                detail: string;
+                            }[];
+                            assessedAt: components["schemas"]["DateTime"];
+                            expectedGapDays: number;
+                        };
+                    };
+                };
+            };
+            /** @description The request is not valid: every field at fault is named by its JSON pointer (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Neither a valid API key nor a valid bearer token (problem types: `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key is unknown, revoked or malformed (the authorizer, through API Gateway); The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -103,6 +103,21 @@ describe('export', () => {
     expect(withFeedback.feedback).toEqual([expect.objectContaining({ trigger: 'purchase', status: 'scheduled', email: emailOf('gdpr-export') })]);
     expect(withFeedback.referrals).toMatchObject({ codes: [], referred: [], referredBy: null });
     expect(withFeedback.testimonials).toEqual({ requests: [], testimonials: [] });
+    // The journey: the purchase made them a first-time buyer and its spend lifted their tier (the demo program's
+    // first upgrade), so loyal; the refund and the points are among its signals.
+    const withJourney = await eventually(async () => {
+      const again = await api(runtime.url, 'GET', '/v1/customers/gdpr-export/export', { headers: { authorization: `Bearer ${marketer}` } });
+      const journey = again.body.journey as { stage: string; signals: { refunds: number; balance?: { available: number } } } | undefined;
+      return journey?.stage === 'loyal' && journey.signals.refunds === 1 && (journey.signals.balance?.available ?? 0) > 0 ? journey : undefined;
+    }, 10_000);
+    // Milestones, not the history, are compared: the purchase and the tier change reach the journey in either order.
+    expect(withJourney).toMatchObject({
+      customerId: 'gdpr-export',
+      milestones: { first_purchase: { cause: { detailType: 'PurchaseRecorded' } }, loyal: { cause: { detailType: 'TierChanged' } } },
+      history: [{ to: 'loyal' }, ...((withJourney as unknown as { history: unknown[] }).history.length === 2 ? [{ from: null, to: 'first_purchase' }] : [])],
+    });
+    const journey = await api(runtime.url, 'GET', '/v1/customers/gdpr-export/journey', { headers: { authorization: `Bearer ${token}` } });
+    expect(journey.body).toMatchObject({ customerId: 'gdpr-export', stage: 'loyal' });
     // What went out to the merchant's webhook endpoint about them: the log and the payloads still kept.
     const sent = withFeedback.webhookDeliveries as { deliveries: { eventType: string; status: string }[]; payloads: { eventType: string; body: { data: { email?: string } } }[] };
     expect(sent.deliveries.map((delivery) => [delivery.eventType, delivery.status]).sort()).toEqual([
@@ -136,8 +151,15 @@ describe('erasure', () => {
       return services.length === ERASING_SERVICES.length ? services : undefined;
     }, 20_000);
     expect(confirmations).toEqual(ERASING_SERVICES);
-    expect(ERASING_SERVICES).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals', 'testimonials', 'webhooks-out']);
+    expect(ERASING_SERVICES).toEqual(['customers', 'feedback', 'journey', 'loyalty', 'purchases', 'referrals', 'testimonials', 'webhooks-out']);
     expect(await onWall()).not.toContain(testimonialId);
+    // The journey is gone (a tombstone keeps its later events from being counted again); the overview keeps the count.
+    expect((await api(runtime.url, 'GET', '/v1/customers/gdpr-erase/journey', { headers: { authorization: `Bearer ${marketer}` } })).status).toBe(404);
+    const overview = await api(runtime.url, 'GET', '/v1/analytics/overview', { headers: { authorization: `Bearer ${marketer}` } });
+    expect(overview.body.members as number).toBeGreaterThanOrEqual(2);
+    const csv = await api(runtime.url, 'GET', '/v1/analytics/overview', { headers: { authorization: `Bearer ${marketer}`, accept: 'text/csv' } });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.text).toMatch(/^metric,value\r\nmembers,\d+\r\npurchasers,\d+\r\n/);
     expect(await tablesContaining(emailOf('gdpr-erase'))).toEqual([]);
     expect(await tablesContaining(emailOf('gdpr-export'))).not.toEqual([]);
     const purchase = await api(runtime.url, 'GET', '/v1/purchases/gdpr-erase-o1', { headers: { 'x-api-key': key } });

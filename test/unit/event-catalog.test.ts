@@ -41,7 +41,7 @@ describe('the event catalog', () => {
     expect(recorded).toContain('<summary>JSON Schema of the detail</summary>');
     const example = /Example `detail`:\n\n```json\n([\s\S]*?)\n```/.exec(recorded)?.[1] ?? '';
     expect(events.PurchaseRecorded.detailSchema.parse(JSON.parse(example))).toEqual(JSON.parse(example));
-    expect(section('PointsEarned v1')).toContain('- Consumers: webhooks-out (rule `webhooks-out-points-earned` → function `webhookFanOut`)');
+    expect(section('PointsEarned v1')).toContain('- Consumers: journey (rule `journey-points-earned` → function `journeyEvents`); webhooks-out (rule `webhooks-out-points-earned` → function `webhookFanOut`)');
     expect(section('PointsEarned v1')).toContain('`PointsEarned` in the OpenAPI `webhooks` section (event type `PointsEarned` for endpoints)');
     expect(section('CustomerErased v1')).toContain('- Webhook: not delivered (between our own services only)');
   });

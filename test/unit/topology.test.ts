@@ -52,18 +52,19 @@ describe('topology', () => {
       purchases: 'purchases',
       customers: 'customers',
       feedback: 'feedback',
+      journey: 'journey',
       loyalty: 'loyalty',
       referrals: 'referrals',
       testimonials: 'testimonials',
       webhooks: 'webhooks',
       webhooksOut: 'webhooks-out',
     });
-    expect(topology.streams.map((stream) => stream.table).sort()).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals', 'testimonials', 'webhooksOut']);
+    expect(topology.streams.map((stream) => stream.table).sort()).toEqual(['customers', 'feedback', 'journey', 'loyalty', 'purchases', 'referrals', 'testimonials', 'webhooksOut']);
     for (const stream of topology.streams) expect(stream.function).toBe(topology.outboxRelayFunction);
   });
 
   it('reaches every service with personal data for export and erasure through its own functions', () => {
-    expect(topology.privacy.map((duty) => duty.service).sort()).toEqual(['customers', 'feedback', 'loyalty', 'purchases', 'referrals', 'testimonials', 'webhooks-out']);
+    expect(topology.privacy.map((duty) => duty.service).sort()).toEqual(['customers', 'feedback', 'journey', 'loyalty', 'purchases', 'referrals', 'testimonials', 'webhooks-out']);
     const exporter = topology.functions[topology.privacyExportFunction];
     expect(exporter?.invokes.slice().sort()).toEqual(topology.privacy.map((duty) => duty.export).sort());
     // The export function binds no table: it asks the services.

@@ -1,0 +1,222 @@
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CustomerAtRisk, CustomerLapsed, JourneyStageChanged } from '../../events/journey';
+import { dueIndexKeys, dueIndexPage } from '../../shared/aws/due-index';
+import { expiryAfter, markerItem } from '../../shared/aws/idempotency';
+import { queryAll } from '../../shared/aws/query';
+import { transactWrite, type LabelledItem } from '../../shared/aws/transactions';
+import { confirmErasureOnce } from '../../shared/events/erasure';
+import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
+import { dueShard } from '../../shared/schedules/sweep';
+import type { CounterRow } from './domain/analytics';
+import type { JourneyState } from './domain/journey';
+import { REVIEW_SHARDS, type AnalyticsStore, type JourneyChange, type JourneyStore } from './domain/use-cases';
+import { countersFromItem, journeyFromItem } from './journey.items';
+
+/**
+ * The journey table (owned by this service alone):
+ *   CUSTOMER#<id> / STATE            the customer's journey: records, milestones, stage, history, churn assessment;
+ *                                    gsi1 REVIEW#<shard> by the assessment's review time (keys only), while one is due
+ *   CUSTOMER#<id> / SEEN#<eventId>   a consumed event's marker (written with the state it changed; expires after
+ *                                    MARKER_RETENTION, far beyond any redelivery: events older than 6 h are dropped)
+ *   CUSTOMER#<id> / EVENT#<seq>      a stage change's outbox item; expires once relayed
+ *   CUSTOMER#<id> / RISK#<overlay>#<last purchase>   CustomerAtRisk / CustomerLapsed's outbox item, once per lapse
+ *   STATS#<group>#<shard> / <key>    counters (funnel: day, cohort: first-purchase month, activity: last-purchase day,
+ *                                    totals: TOTALS), split over COUNTER_SHARDS by customer so that busy days do not
+ *                                    make every consumer's transaction race for one item; reads sum the shards
+ */
+export const COUNTER_SHARDS = 8;
+const MARKER_RETENTION_SECONDS = 30 * 24 * 3600;
+const EVENT_ITEM_RETENTION_SECONDS = 7 * 24 * 3600;
+const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
+const statsPk = (group: string, shard: number) => `STATS#${group}#${shard}`;
+
+type Label = 'state' | 'marker' | 'event' | 'counter';
+
+export class JourneyRepository implements JourneyStore, AnalyticsStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getJourney(customerId: string): Promise<JourneyState | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: 'STATE' }, ConsistentRead: true }));
+    return result.Item ? journeyFromItem(result.Item) : undefined;
+  }
+
+  async commit(change: JourneyChange): Promise<'committed' | 'duplicate' | 'conflict'> {
+    const { state } = change;
+    const pk = customerPk(state.customerId);
+    const at = new Date();
+    const items: LabelledItem<Label>[] = [
+      {
+        label: 'state',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk,
+              sk: 'STATE',
+              type: 'journey',
+              ...state,
+              ...(state.churn?.reviewAt ? dueIndexKeys(`REVIEW#${dueShard(state.customerId, REVIEW_SHARDS)}`, state.churn.reviewAt, state.customerId) : {}),
+            },
+            ...(change.expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
+          },
+        },
+      },
+    ];
+    if (change.cause) {
+      items.push({ label: 'marker', item: markerItem({ tableName: this.tableName, pk, sk: `SEEN#${change.cause.eventId}`, attributes: { type: 'seen', detailType: change.cause.detailType }, expiresAt: expiryAfter(at, MARKER_RETENTION_SECONDS) }) });
+    }
+    if (change.overlayEntered) {
+      const { overlay, assessment } = change.overlayEntered;
+      const contract = overlay === 'at_risk' ? CustomerAtRisk : CustomerLapsed;
+      const data = { customerId: state.customerId, score: assessment.score, reasons: [...assessment.reasons], lastPurchaseAt: assessment.lastPurchaseAt, expectedGapDays: assessment.expectedGapDays, assessedAt: assessment.assessedAt };
+      // One item per overlay and lapse (the last purchase names it): a reassessment rewrites the same event id,
+      // which the relay does not publish again.
+      items.push({
+        label: 'event',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk,
+              sk: `RISK#${overlay}#${assessment.lastPurchaseAt}`,
+              type: 'event',
+              expiresAt: expiryAfter(at, EVENT_ITEM_RETENTION_SECONDS),
+              [OUTBOX_ATTRIBUTE]: outboxRecord(contract, data, { eventId: `${contract.detailType}:${state.customerId}:${assessment.lastPurchaseAt}`, occurredAt: assessment.assessedAt }),
+            },
+          },
+        },
+      });
+    }
+    if (change.announce) {
+      const entry = change.announce;
+      const event = outboxRecord(
+        JourneyStageChanged,
+        { customerId: state.customerId, from: entry.from, to: entry.to, cause: entry.cause, changedAt: entry.at },
+        { eventId: `JourneyStageChanged:${state.customerId}:${entry.seq}`, occurredAt: entry.at },
+      );
+      items.push({
+        label: 'event',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk, sk: `EVENT#${String(entry.seq).padStart(6, '0')}`, type: 'event', expiresAt: expiryAfter(at, EVENT_ITEM_RETENTION_SECONDS), [OUTBOX_ATTRIBUTE]: event },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      });
+    }
+    const shard = dueShard(state.customerId, COUNTER_SHARDS);
+    for (const counter of change.counters) {
+      const names: Record<string, string> = {};
+      const values: Record<string, number> = {};
+      const adds = Object.entries(counter.add).map(([attribute, delta], index) => {
+        names[`#a${index}`] = attribute;
+        values[`:a${index}`] = delta;
+        return `#a${index} :a${index}`;
+      });
+      items.push({
+        label: 'counter',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: statsPk(counter.group, shard), sk: counter.key },
+            UpdateExpression: `ADD ${adds.join(', ')}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          },
+        },
+      });
+    }
+    const outcome = await transactWrite(this.client, items);
+    if (outcome.kind === 'committed') return 'committed';
+    // The marker decides only when the state was not what failed: a state conflict is re-read first, and the retry
+    // then meets the marker if the other writer applied this very event.
+    if (outcome.failed.includes('marker') && !outcome.failed.includes('state')) return 'duplicate';
+    return 'conflict';
+  }
+
+  async dueReviews(shard: number, now: string, limit: number, cursor?: Record<string, unknown>) {
+    const page = await dueIndexPage(this.client, this.tableName, `REVIEW#${shard}`, now, limit, cursor);
+    return { items: page.keys.map(({ pk }) => ({ customerId: pk.slice('CUSTOMER#'.length) })), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  async counterRows(group: 'funnel' | 'cohort' | 'activity', from: string, to: string): Promise<CounterRow[]> {
+    const shards = await Promise.all(
+      Array.from({ length: COUNTER_SHARDS }, (_, shard) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': statsPk(group, shard), ':from': from, ':to': to },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const byKey = new Map<string, Record<string, number>>();
+    for (const item of shards.flat()) {
+      const row = countersFromItem(item);
+      const sum = byKey.get(row.key) ?? {};
+      for (const [name, value] of Object.entries(row.values)) sum[name] = (sum[name] ?? 0) + value;
+      byKey.set(row.key, sum);
+    }
+    return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, values]) => ({ key, values }));
+  }
+
+  async totals(): Promise<Record<string, number>> {
+    const shards = await Promise.all(
+      Array.from({ length: COUNTER_SHARDS }, (_, shard) => this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: statsPk('totals', shard), sk: 'TOTALS' }, ConsistentRead: true }))),
+    );
+    const sum: Record<string, number> = {};
+    for (const result of shards) {
+      if (!result.Item) continue;
+      for (const [name, value] of Object.entries(countersFromItem(result.Item).values)) sum[name] = (sum[name] ?? 0) + value;
+    }
+    return sum;
+  }
+
+  /**
+   * Erasure: the journey's records go (purchase times, answers, history, balance: what makes it this customer's), the
+   * markers and outbox items with them; a tombstone stays so later events are not counted again, and the counters
+   * keep the customer's anonymous contribution.
+   */
+  async eraseCustomer(requestId: string, customerId: string, erasedAt: string): Promise<number> {
+    const pk = customerPk(customerId);
+    const items = await queryAll(this.client, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
+    for (const item of items) {
+      if (item.sk === 'STATE') continue;
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } }));
+    }
+    const hadJourney = items.some((item) => item.sk === 'STATE');
+    // The tombstone replaces the state whatever its version: erasure wins over any consumer racing it (that consumer's
+    // conditional write then fails, re-reads and finds the tombstone).
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: 'STATE', type: 'journeyErased', ...erasedJourney(customerId, erasedAt) } }));
+    await confirmErasureOnce(this.client, this.tableName, { requestId, customerId, service: 'journey', itemsErased: items.length, erasedAt });
+    return hadJourney ? items.length : 0;
+  }
+}
+
+/** What is left of an erased journey: nothing but the fact that it was erased. */
+function erasedJourney(customerId: string, erasedAt: string): JourneyState {
+  return {
+    customerId,
+    version: Number.MAX_SAFE_INTEGER,
+    purchaseTimes: [],
+    earliestPurchases: [],
+    purchaseCount: 0,
+    monetaryMinor: 0,
+    purchaseMonths: [],
+    refunds: [],
+    milestones: {},
+    stage: null,
+    history: [],
+    answers: { promoter: 0, passive: 0, detractor: 0, satisfied: 0, unsatisfied: 0 },
+    attributed: false,
+    referralsRewarded: 0,
+    testimonialsApproved: 0,
+    pointsEarned: 0,
+    pointsRedeemed: 0,
+    erasedAt,
+  };
+}
