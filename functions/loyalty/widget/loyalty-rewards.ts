@@ -243,10 +243,10 @@ class LoyaltyRewardsElement extends HTMLElement {
     super();
     const root = this.attachShadow({ mode: 'open' });
     adoptStyles(root);
-    this.frame = element('div', { class: 'box', 'aria-busy': 'false' });
+    this.frame = element('div', { 'aria-busy': 'false' });
     // One polite live region for what a click did (copied, redeemed); errors use role=alert where they appear.
     this.status = element('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
-    root.append(element('section', { 'aria-label': MESSAGES.heading }, [this.frame, this.status]));
+    root.append(element('section', { class: 'box', 'aria-label': MESSAGES.heading }, [this.frame, this.status]));
   }
 
   /** The customer's token (overrides the attribute); setting it reloads. */
