@@ -178,6 +178,14 @@ export const ROUTE_EXTRAS: Readonly<Record<string, RouteExtras>> = {
   'GET /s/{token}': { media: { 200: 'text/html', 404: 'text/html', 410: 'text/html' } },
   'GET /t/{token}': { media: { 200: 'text/html', 404: 'text/html', 410: 'text/html' } },
   'GET /w/{file}': { media: { 200: 'text/javascript' }, requestHeaders: [ifNoneMatch], responseHeaders: { 200: cached(300), 304: cached(300) } },
+  'GET /l/{file}': {
+    media: { 200: 'text/javascript' },
+    requestHeaders: [ifNoneMatch],
+    responseHeaders: {
+      200: { etag: header('The version of the body; send it back in If-None-Match'), 'cache-control': header('public, max-age=300 for loyalty-rewards.js (the loader); public, max-age=31536000, immutable for the content-hashed script it imports') },
+      304: { etag: header('The version of the body'), 'cache-control': header('As for 200') },
+    },
+  },
   'GET /v1/walls/{wallId}': { requestHeaders: [ifNoneMatch], responseHeaders: { 200: cached(60), 304: cached(60) } },
   'GET /v1/openapi.json': { requestHeaders: [ifNoneMatch], responseHeaders: { 200: cached(300), 304: cached(300) } },
   'GET /docs': { media: { 200: 'text/html' }, requestHeaders: [ifNoneMatch], responseHeaders: { 200: cached(300), 304: cached(300) } },

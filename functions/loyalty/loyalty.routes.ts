@@ -192,3 +192,14 @@ export const consumeCoupon = defineRoute({
   params: couponParams,
   responses: { 200: redemption },
 });
+
+export const rewardsWidget = defineRoute({
+  method: 'GET',
+  path: '/l/{file}',
+  access: ['public'],
+  summary:
+    'The customer rewards widget (<loyalty-rewards>): loyalty-rewards.js, a loader revalidated every 5 minutes, imports the script under its content-hashed name (immutable for a year)',
+  params: z.object({ file: z.string().min(1).max(100) }),
+  responses: { 200: z.string(), 304: null },
+  openCors: true,
+});

@@ -48,6 +48,7 @@ export const loyaltyService = defineService({
     listRedemptions: { entry: 'functions/loyalty/list-redemptions.handler.ts', description: 'GET /v1/customers/{customerId}/redemptions', ...reads },
     cancelRedemption: { entry: 'functions/loyalty/cancel-redemption.handler.ts', description: 'POST /v1/redemptions/{redemptionId}/cancel', ...writes },
     consumeCoupon: { entry: 'functions/loyalty/consume-coupon.handler.ts', description: 'POST /v1/coupons/{code}/consume', ...writes },
+    rewardsWidget: { entry: 'functions/loyalty/rewards-widget.handler.ts', description: 'GET /l/{file}', memoryMb: 128, timeoutSeconds: 5, tables: {} },
     loyaltyPurchaseEvents: {
       entry: 'functions/loyalty/purchase-events.handler.ts',
       description: 'Awards points for purchases and reverses them for refunds (exactly once)',
@@ -100,6 +101,7 @@ export const loyaltyService = defineService({
     { route: routes.listRedemptions, function: 'listRedemptions' },
     { route: routes.cancelRedemption, function: 'cancelRedemption' },
     { route: routes.consumeCoupon, function: 'consumeCoupon' },
+    { route: routes.rewardsWidget, function: 'rewardsWidget' },
   ],
   subscriptions: [
     { name: 'loyalty-award-purchase-recorded', event: PurchaseRecorded, function: 'loyaltyPurchaseEvents', ...consumer },

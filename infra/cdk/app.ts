@@ -9,7 +9,7 @@ import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
 /** Builds the CDK app for a stage from the topology; synth, deploy and the infra tests all use this. */
-export function buildApp(options: { outdir?: string; context?: Record<string, unknown>; topology?: AppTopology } = {}) {
+export function buildApp(options: { outdir?: string; context?: Record<string, unknown>; topology?: AppTopology; consoleDist?: string } = {}) {
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),
     context: {
@@ -37,6 +37,7 @@ export function buildApp(options: { outdir?: string; context?: Record<string, un
     config,
     stateful,
     repositoryRoot: resolve(dirname(fileURLToPath(import.meta.url)), '../..'),
+    ...(options.consoleDist ? { consoleDist: options.consoleDist } : {}),
     env,
   });
   stateless.addStackDependency(stateful);

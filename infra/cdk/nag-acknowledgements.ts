@@ -107,4 +107,34 @@ export function acknowledgeFindings(stateful: StatefulStack, stateless: Stateles
     const reason = publicRoutes.get(construct.node.id);
     if (reason) acknowledge(construct, 'AwsSolutions::AwsSolutions-APIG4', reason);
   }
+  acknowledgeConsoleFindings(stateless, acknowledge);
+}
+
+/** The marketer console's bucket, distribution and CDK's own deployment function. */
+function acknowledgeConsoleFindings(stateless: StatelessStack, acknowledge: (scope: IConstruct, id: string, reason: string) => void): void {
+  const hosting = stateless.console;
+  const staticFiles = 'The console bucket holds only the built single-page app (the same files as the repository\'s console/dist), no customer data.';
+  acknowledge(hosting.bucket, 'AwsSolutions::AwsSolutions-S1', `${staticFiles} It is private and read only by CloudFront (origin access control); every data access happens on the API, which has its own access logs.`);
+  acknowledge(hosting.distribution, 'AwsSolutions::AwsSolutions-CFR3', `${staticFiles} CloudFront standard logging needs an ACL-enabled log bucket; the API calls the console makes are logged by the API's access logs.`);
+  acknowledge(hosting.distribution, 'AwsSolutions::AwsSolutions-CFR1', "A merchant's marketers may work from anywhere; the console's files are public by nature (an app shell) and every action needs a marketer's token on the API.");
+  acknowledge(hosting.distribution, 'AwsSolutions::AwsSolutions-CFR2', 'AWS WAF costs a web ACL and rules per month for static files that carry no data; the API behind the console is throttled and authorized per route. Attach a web ACL to the distribution if your policy asks for one.');
+  if (!hosting.customDomain) {
+    acknowledge(
+      hosting.distribution,
+      'AwsSolutions::AwsSolutions-CFR4',
+      "Without -c consoleDomain/consoleCertificateArn the distribution uses CloudFront's default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1); with a custom domain the distribution requires TLS 1.2 (2021) and this finding does not arise.",
+    );
+  }
+  // CDK's BucketDeployment: one singleton function per stack, at the stack's root, written and upgraded by aws-cdk-lib.
+  for (const construct of Stack.of(hosting).node.children.filter((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+    const cdkOwned = "CDK's BucketDeployment custom resource (aws-cdk-lib), which copies console/dist into the console bucket at deploy time";
+    acknowledge(construct, 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', `${cdkOwned}: its role is created by aws-cdk-lib with the basic execution policy (its own logs).`);
+    for (const finding of ['Resource::*', 'Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', 'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*', 'Resource::<ConsoleBucket86B6957C.Arn>/*']) {
+      acknowledge(construct, `AwsSolutions::AwsSolutions-IAM5[${finding}]`, `${cdkOwned}: aws-cdk-lib grants it read on the CDK asset bucket and read/write on the console bucket's objects (and CloudFront invalidation, which has no resource-level permission); the grants are CDK's, scoped to those two buckets.`);
+    }
+    acknowledge(construct, 'AwsSolutions::AwsSolutions-L1', `${cdkOwned}: its runtime is chosen by aws-cdk-lib and moves with it.`);
+    acknowledge(construct, 'Serverless::Serverless-LambdaLatestVersion', `${cdkOwned}: its runtime is chosen by aws-cdk-lib and moves with it.`);
+    acknowledge(construct, 'Serverless::Serverless-LambdaDLQ', `${cdkOwned}: invoked synchronously by CloudFormation, which reports a failure as a failed deployment (and rolls back); there is no asynchronous event to keep.`);
+    acknowledge(construct, 'Serverless::Serverless-LambdaTracing', `${cdkOwned}: it runs once per deployment; its logs and the CloudFormation event say what it did.`);
+  }
 }

@@ -15,6 +15,8 @@ export interface StageConfig {
   readonly alarmEmail?: string;
   /** Browser origins allowed by CORS (none: no CORS). */
   readonly corsOrigins: string[];
+  /** The console's custom domain and its ACM certificate in us-east-1 (both or neither; default: the cloudfront.net name). */
+  readonly consoleDomain?: { name: string; certificateArn: string };
 }
 
 export function stageConfigFrom(context: (key: string) => unknown): StageConfig {
@@ -42,5 +44,16 @@ export function stageConfigFrom(context: (key: string) => unknown): StageConfig 
     throttling: { rateLimit: number('throttleRate', 100), burstLimit: number('throttleBurst', 200) },
     ...(context('alarmEmail') ? { alarmEmail: String(context('alarmEmail')) } : {}),
     corsOrigins: parseOrigins(context('corsOrigins')),
+    ...consoleDomainFrom(context),
   };
+}
+
+function consoleDomainFrom(context: (key: string) => unknown): { consoleDomain?: { name: string; certificateArn: string } } {
+  const name = context('consoleDomain') as string | undefined;
+  const certificateArn = context('consoleCertificateArn') as string | undefined;
+  if (Boolean(name) !== Boolean(certificateArn)) throw new Error('Set both consoleDomain and consoleCertificateArn (an ACM certificate in us-east-1 for that name), or neither');
+  if (!name || !certificateArn) return {};
+  if (!/^([a-z0-9-]+\.)+[a-z]{2,}$/i.test(name)) throw new Error(`Context "consoleDomain" must be a host name like console.example.com (got "${name}")`);
+  if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn)) throw new Error('Context "consoleCertificateArn" must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)');
+  return { consoleDomain: { name: name.toLowerCase(), certificateArn } };
 }

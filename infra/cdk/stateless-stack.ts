@@ -18,6 +18,8 @@ import type { Construct } from 'constructs';
 import { functionEnvironment, invokedFunctionNames } from '../environment';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, APP_NAME, CORS, tableOf, type AppTopology, type FunctionName } from '../topology';
 import { authorizerKindFor, type Access } from '../topology-types';
+import { join } from 'node:path';
+import { ConsoleHosting, regionalExecuteApiSource } from './console-hosting';
 import { asyncInvokeSettings } from './derived';
 import { LoyaltyFunction } from './loyalty-function';
 import { prebuiltBundles } from './prebuilt-bundles';
@@ -35,12 +37,16 @@ export interface StatelessStackProps extends StackProps {
   readonly config: StageConfig;
   readonly stateful: StatefulStack;
   readonly repositoryRoot: string;
+  /** The console's build output (default <repositoryRoot>/console/dist); the synth fails when it is missing. */
+  readonly consoleDist?: string;
 }
 
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
   /** The API without a CORS configuration serving the openCors routes (absent when no route is open). */
   readonly openApi: HttpApi | undefined;
+  /** The marketer console: bucket, distribution and headers policy. */
+  readonly console: ConsoleHosting;
   readonly functions: Record<FunctionName, LoyaltyFunction>;
   /** The nested stack holding each service's functions. */
   readonly serviceStacks: ReadonlyMap<string, NestedStack>;
@@ -107,7 +113,18 @@ export class StatelessStack extends Stack {
       if (names) caller.addEnvironment(names.variable, names.value);
     }
 
-    ({ api: this.api, openApi: this.openApi } = this.buildApi(topology, config, stateful));
+    // The console is built before the API, whose CORS allow-list holds the console's origin. Its CSP therefore cannot
+    // name the API by its generated id (API → distribution → headers policy → API would be a cycle CloudFormation
+    // refuses): connect-src allows this region's execute-api hosts. script-src stays 'self' only.
+    this.console = new ConsoleHosting(this, 'Console', {
+      appName: APP_NAME,
+      stage: config.stage,
+      removalPolicy: config.removalPolicy,
+      consoleDist: props.consoleDist ?? join(props.repositoryRoot, 'console', 'dist'),
+      connectSources: [regionalExecuteApiSource()],
+      ...(config.consoleDomain ? { domain: config.consoleDomain } : {}),
+    });
+    ({ api: this.api, openApi: this.openApi } = this.buildApi(topology, config, stateful, this.console.origin));
     this.buildSubscriptions(topology, config, stateful);
     this.buildStreams(topology, stateful);
     this.buildSchedules(topology, config, stateful);
@@ -164,7 +181,8 @@ export class StatelessStack extends Stack {
     return new HttpLambdaIntegration(`${pascal(name)}Integration`, this.fn(name));
   }
 
-  private buildApi(topology: AppTopology, config: StageConfig, stateful: StatefulStack): { api: HttpApi; openApi: HttpApi | undefined } {
+  private buildApi(topology: AppTopology, config: StageConfig, stateful: StatefulStack, consoleOrigin: string): { api: HttpApi; openApi: HttpApi | undefined } {
+    const corsOrigins = [...config.corsOrigins, consoleOrigin];
     const api = this.hardenedApi(
       topology,
       config,
@@ -172,17 +190,14 @@ export class StatelessStack extends Stack {
       {
         apiName: `${APP_NAME}-${config.stage}`,
         description: 'Loyalty Loop public API',
-        ...(config.corsOrigins.length > 0
-          ? {
-              corsPreflight: {
-                allowOrigins: config.corsOrigins,
-                allowHeaders: [...CORS.allowHeaders],
-                allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
-                exposeHeaders: [...CORS.exposeHeaders],
-                maxAge: Duration.seconds(CORS.maxAgeSeconds),
-              },
-            }
-          : {}),
+        // The storefronts' origins (corsOrigins) and the console's.
+        corsPreflight: {
+          allowOrigins: corsOrigins,
+          allowHeaders: [...CORS.allowHeaders],
+          allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
+          exposeHeaders: [...CORS.exposeHeaders],
+          maxAge: Duration.seconds(CORS.maxAgeSeconds),
+        },
       },
     );
     // Routes any origin may read (openCors: the wall and its widget) are on a second API without a CORS configuration:

@@ -4,6 +4,9 @@ import { Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { buildApp } from '../../infra/cdk/app';
+
+/** A stand-in for console/dist (what `npm run build:console` writes), so these tests need no console build. */
+const CONSOLE_FIXTURE = join(process.cwd(), 'test/fixtures/console-dist');
 import { pascal } from '../../infra/cdk/stateful-stack';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, physicalTableName, tableOf, topology, type AppTopology, type TableName } from '../../infra/topology';
 import { authorizerKindFor, routeKey, type Access } from '../../infra/topology-types';
@@ -28,7 +31,7 @@ afterAll(() => {
 });
 
 const outdir = mkdtempSync(join(tmpdir(), 'loyalty-synth-'));
-const { app, stateful, stateless } = buildApp({ outdir, context: { stage: 'test' } });
+const { app, stateful, stateless } = buildApp({ consoleDist: CONSOLE_FIXTURE, outdir, context: { stage: 'test' } });
 const assembly = app.synth();
 const statefulTemplate = Template.fromStack(stateful);
 const statelessTemplate = Template.fromStack(stateless);
@@ -123,7 +126,7 @@ describe('synthesized template ↔ topology', () => {
     // Routes any origin may read (openCors) on the open API, each with its own fallback; every other route on the main API.
     expect(onApi(stateless.api)).toEqual(expected(false));
     expect(onApi(stateless.openApi)).toEqual(expected(true));
-    expect(onApi(stateless.openApi).map(([key]) => key)).toEqual(['$default', 'GET /v1/walls/{wallId}', 'GET /w/{file}']);
+    expect(onApi(stateless.openApi).map(([key]) => key)).toEqual(['$default', 'GET /l/{file}', 'GET /v1/walls/{wallId}', 'GET /w/{file}']);
     expect(routes).toHaveLength(expected(false).length + expected(true).length);
   });
 
@@ -200,8 +203,13 @@ describe('synthesized template ↔ topology', () => {
   });
 
   it('builds every function with the platform defaults: nodejs22.x on arm64, tracing, JSON logs, its own log group', () => {
-    expect(resourcesOf(statelessTemplate, 'AWS::Lambda::Function')).toHaveLength(0);
-    const functions = computeResources('AWS::Lambda::Function');
+    // The stateless stack's own functions are CDK's console custom resources only (the deployment copying console/dist,
+    // and the bucket's auto-delete on non-production stages); ours are all in the service stacks.
+    expect(Object.keys(statelessTemplate.findResources('AWS::Lambda::Function')).sort()).toEqual([
+      expect.stringMatching(/^CustomCDKBucketDeployment/),
+      expect.stringMatching(/^CustomS3AutoDeleteObjectsCustomResourceProviderHandler/),
+    ]);
+    const functions = [...serviceTemplates.values()].flatMap((template) => resourcesOf(template, 'AWS::Lambda::Function'));
     expect(functions).toHaveLength(Object.keys(topology.functions).length);
     // One nested stack per service with functions, each holding exactly that service's functions.
     for (const [service, template] of serviceTemplates) {
@@ -289,7 +297,7 @@ describe('synthesized template ↔ topology', () => {
 
 describe('production stage', () => {
   it('retains and protects data', () => {
-    const prod = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-prod-')), context: { stage: 'prod', ...NO_BUNDLING } });
+    const prod = buildApp({ consoleDist: CONSOLE_FIXTURE, outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-prod-')), context: { stage: 'prod', ...NO_BUNDLING } });
     const template = Template.fromStack(prod.stateful);
     for (const [, table] of Object.entries(template.findResources('AWS::DynamoDB::GlobalTable'))) {
       expect((table as { DeletionPolicy: string }).DeletionPolicy).toBe('Retain');
@@ -298,7 +306,7 @@ describe('production stage', () => {
   });
 
   it('uses an external OIDC issuer instead of the user pool when configured', () => {
-    const external = buildApp({
+    const external = buildApp({ consoleDist: CONSOLE_FIXTURE,
       outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-oidc-')),
       context: { stage: 'ext', jwtIssuer: 'https://id.example.com', jwtAudience: 'loyalty', ...NO_BUNDLING },
     });
@@ -310,13 +318,17 @@ describe('production stage', () => {
 });
 
 describe('CORS', () => {
-  it('is configured on the HTTP API only when origins are given, and never on the open API', () => {
-    expect(JSON.stringify(statelessTemplate.findResources('AWS::ApiGatewayV2::Api'))).not.toContain('CorsConfiguration');
-    const withCors = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-')), context: { stage: 'cors', corsOrigins: 'https://shop.example.com', ...NO_BUNDLING } });
+  it("is configured on the HTTP API for the console's origin and the given origins, and never on the open API", () => {
+    // Without corsOrigins: the console distribution's origin alone.
+    statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      Name: 'loyalty-loop-test',
+      CorsConfiguration: { AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^ConsoleDistribution'), 'DomainName'] }]] }] },
+    });
+    const withCors = buildApp({ consoleDist: CONSOLE_FIXTURE, outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-')), context: { stage: 'cors', corsOrigins: 'https://shop.example.com', ...NO_BUNDLING } });
     const template = Template.fromStack(withCors.stateless);
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       Name: 'loyalty-loop-cors',
-      CorsConfiguration: { AllowOrigins: ['https://shop.example.com'], AllowHeaders: Match.arrayWith(['x-api-key', 'idempotency-key']), MaxAge: 600 },
+      CorsConfiguration: { AllowOrigins: ['https://shop.example.com', Match.objectLike({ 'Fn::Join': Match.anyValue() })], AllowHeaders: Match.arrayWith(['x-api-key', 'idempotency-key']), MaxAge: 600 },
     });
     // API Gateway ignores an integration's CORS headers on an API with a CORS configuration: the open API has none,
     // so the wall's and the widget's `access-control-allow-origin: *` reaches every origin.
@@ -325,7 +337,7 @@ describe('CORS', () => {
     const open = apis[logicalIdOf(withCors.stateless.openApi)]?.Properties;
     expect(open?.Name).toBe('loyalty-loop-cors-open');
     expect(open?.CorsConfiguration).toBeUndefined();
-    expect(() => buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-bad-')), context: { stage: 'corsbad', corsOrigins: 'not a url', ...NO_BUNDLING } })).toThrow(/CORS origin/);
+    expect(() => buildApp({ consoleDist: CONSOLE_FIXTURE, outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-cors-bad-')), context: { stage: 'corsbad', corsOrigins: 'not a url', ...NO_BUNDLING } })).toThrow(/CORS origin/);
   });
 });
 
@@ -337,7 +349,7 @@ describe('topology shapes the CDK app', () => {
       schedules: [{ name: 'nightly-check', function: 'trackCustomerActivity', expression: 'cron(0 3 * * ? *)', description: 'test schedule' }],
       subscriptions: [...topology.subscriptions],
     } as unknown as AppTopology;
-    const built = buildApp({ outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-ext-')), context: { stage: 'shape', ...NO_BUNDLING }, topology: extended });
+    const built = buildApp({ consoleDist: CONSOLE_FIXTURE, outdir: mkdtempSync(join(tmpdir(), 'loyalty-synth-ext-')), context: { stage: 'shape', ...NO_BUNDLING }, topology: extended });
     const template = Template.fromStack(built.stateless);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT' });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {

@@ -213,8 +213,8 @@ describe('composing declarations', () => {
     );
     expect(composeTopology([platform, base({ routes: [{ route: wall, function: 'listThings' }] })]).routes.map((route) => route.openCors)).toEqual([true]);
     expect(composeTopology([platform, base()]).routes.map((route) => route.openCors)).toEqual([false]);
-    // In the system: the wall and its widget, and no other route.
-    expect(topology.routes.filter((route) => route.openCors).map(routeKey).sort()).toEqual(['GET /v1/walls/{wallId}', 'GET /w/{file}']);
+    // In the system: the wall and its widget, the rewards widget's script, and no other route.
+    expect(topology.routes.filter((route) => route.openCors).map(routeKey).sort()).toEqual(['GET /l/{file}', 'GET /v1/walls/{wallId}', 'GET /w/{file}']);
   });
 
   it('rejects a duplicate route and a facade that is not exposed', () => {
