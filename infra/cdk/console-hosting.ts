@@ -21,6 +21,7 @@ import {
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { OAuthScope, UserPoolClient, UserPoolClientIdentityProvider, type IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 
 /** What the console's build must have written before a synth: the page and its hashed assets. */
@@ -58,6 +59,7 @@ export class ConsoleHosting extends Construct {
   readonly headersPolicy: ResponseHeadersPolicy;
   /** https://<domain>: what the API's CORS allow-list must hold. */
   readonly origin: string;
+  private pageDeployment: BucketDeployment | undefined;
   readonly customDomain: boolean;
 
   constructor(scope: Construct, id: string, props: ConsoleHostingProps) {
@@ -145,9 +147,52 @@ export class ConsoleHosting extends Construct {
     });
     page.node.addDependency(assets);
 
+    this.pageDeployment = page;
     new CfnOutput(scope, 'ConsoleUrl', { value: this.origin, description: 'The marketer console (CloudFront)' });
     new CfnOutput(scope, 'ConsoleBucketName', { value: this.bucket.bucketName, description: 'The console bucket (private; CloudFront reads it by origin access control)' });
   }
+
+  /**
+   * config.json beside index.html: where the console finds the API and how it signs marketers in (see
+   * console/src/config.ts). Written at deploy time (the API's address and the app client's id are only known then),
+   * revalidated on every load like the page, and invalidated on each deploy. Nothing in it is secret.
+   */
+  deployConfig(config: { apiBaseUrl: string; signIn: { kind: 'cognito'; domain: string; clientId: string; redirectUri: string; logoutUri: string } }): void {
+    const deployment = new BucketDeployment(this, 'DeployConfig', {
+      sources: [Source.jsonData('config.json', config)],
+      destinationBucket: this.bucket,
+      cacheControl: [CacheControl.fromString('no-cache')],
+      prune: false,
+      distribution: this.distribution,
+      distributionPaths: ['/config.json'],
+      memoryLimit: 256,
+    });
+    if (this.pageDeployment) deployment.node.addDependency(this.pageDeployment);
+  }
+}
+
+/**
+ * The console's app client: a public client (no secret: the page cannot keep one) allowed only the authorization-code
+ * grant, which Cognito pairs with PKCE, returning to the console's own address after sign-in and sign-out.
+ */
+export function consoleSignInClient(scope: Construct, userPool: IUserPool, name: string, consoleOrigin: string): UserPoolClient {
+  return new UserPoolClient(scope, 'ConsoleSignInClient', {
+    userPool,
+    userPoolClientName: name,
+    generateSecret: false,
+    preventUserExistenceErrors: true,
+    authFlows: {},
+    supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+    oAuth: {
+      flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+      scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+      callbackUrls: [`${consoleOrigin}/`],
+      logoutUrls: [`${consoleOrigin}/`],
+    },
+    idTokenValidity: Duration.hours(1),
+    accessTokenValidity: Duration.hours(1),
+    refreshTokenValidity: Duration.days(1),
+  });
 }
 
 /** The console's policy: its own origin for everything, the API for fetches, never framed, no inline code at all. */

@@ -17,6 +17,8 @@ export interface StageConfig {
   readonly corsOrigins: string[];
   /** The console's custom domain and its ACM certificate in us-east-1 (both or neither; default: the cloudfront.net name). */
   readonly consoleDomain?: { name: string; certificateArn: string };
+  /** The user pool's hosted sign-in domain prefix (<prefix>.auth.<region>.amazoncognito.com; unique per region). */
+  readonly cognitoDomainPrefix: string;
 }
 
 export function stageConfigFrom(context: (key: string) => unknown): StageConfig {
@@ -45,6 +47,7 @@ export function stageConfigFrom(context: (key: string) => unknown): StageConfig 
     ...(context('alarmEmail') ? { alarmEmail: String(context('alarmEmail')) } : {}),
     corsOrigins: parseOrigins(context('corsOrigins')),
     ...consoleDomainFrom(context),
+    cognitoDomainPrefix: cognitoDomainPrefixFrom(context('cognitoDomainPrefix'), stage),
   };
 }
 
@@ -56,4 +59,17 @@ function consoleDomainFrom(context: (key: string) => unknown): { consoleDomain?:
   if (!/^([a-z0-9-]+\.)+[a-z]{2,}$/i.test(name)) throw new Error(`Context "consoleDomain" must be a host name like console.example.com (got "${name}")`);
   if (!/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(certificateArn)) throw new Error('Context "consoleCertificateArn" must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)');
   return { consoleDomain: { name: name.toLowerCase(), certificateArn } };
+}
+
+/**
+ * Cognito's rules for a hosted-domain prefix: lowercase letters, digits and hyphens, no leading or trailing hyphen, at
+ * most 63 characters, and none of the reserved words aws, amazon or cognito. Prefixes are unique per region across all
+ * accounts, so the default (loyalty-loop-<stage>) may be taken: set -c cognitoDomainPrefix then.
+ */
+export function cognitoDomainPrefixFrom(value: unknown, stage: string): string {
+  const prefix = value === undefined ? `loyalty-loop-${stage}` : String(value);
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix)) {
+    throw new Error(`Context "cognitoDomainPrefix" must be lowercase letters, digits and hyphens (at most 63, not starting or ending with a hyphen, without aws, amazon or cognito); got "${prefix}"`);
+  }
+  return prefix;
 }

@@ -29,6 +29,8 @@ export class StatefulStack extends Stack {
   readonly alarmTopic: Topic;
   readonly tokenIssuer: { issuer: string; audience: string; jwksUrl: string };
   readonly userPool?: UserPool;
+  /** The user pool's hosted sign-in (https://<prefix>.auth.<region>.amazoncognito.com), where the console sends marketers. */
+  readonly hostedSignInUrl?: string;
 
   /** The table built for a topology name (the composition guarantees it exists). */
   table(name: TableName): TableV2 {
@@ -154,6 +156,10 @@ export class StatefulStack extends Stack {
         preventUserExistenceErrors: true,
       });
       this.userPool = userPool;
+      // The hosted sign-in the console's authorization-code + PKCE flow uses (the console's app client is in the
+      // stateless stack, beside the distribution whose address is its callback URL).
+      const hostedDomain = userPool.addDomain('HostedSignIn', { cognitoDomain: { domainPrefix: config.cognitoDomainPrefix } });
+      this.hostedSignInUrl = hostedDomain.baseUrl();
       const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${userPool.userPoolId}`;
       this.tokenIssuer = { issuer, audience: client.userPoolClientId, jwksUrl: `${issuer}/.well-known/jwks.json` };
     }

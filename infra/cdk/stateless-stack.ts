@@ -19,7 +19,7 @@ import { functionEnvironment, invokedFunctionNames } from '../environment';
 import { API_KEY_AUTHORIZER_CACHE_SECONDS, APP_NAME, CORS, tableOf, type AppTopology, type FunctionName } from '../topology';
 import { authorizerKindFor, type Access } from '../topology-types';
 import { join } from 'node:path';
-import { ConsoleHosting, regionalExecuteApiSource } from './console-hosting';
+import { ConsoleHosting, consoleSignInClient, regionalExecuteApiSource } from './console-hosting';
 import { asyncInvokeSettings } from './derived';
 import { LoyaltyFunction } from './loyalty-function';
 import { prebuiltBundles } from './prebuilt-bundles';
@@ -51,6 +51,10 @@ export class StatelessStack extends Stack {
   /** The nested stack holding each service's functions. */
   readonly serviceStacks: ReadonlyMap<string, NestedStack>;
   private readonly importedQueues = new Map<FunctionName, IQueue>();
+  /** The token audiences the API accepts: the API's app client, and the console's when the user pool is ours. */
+  private readonly jwtAudiences: string[];
+  /** The console's hosted sign-in (absent with another OIDC provider). */
+  readonly consoleSignIn?: { domain: string; clientId: string };
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -124,7 +128,26 @@ export class StatelessStack extends Stack {
       connectSources: [regionalExecuteApiSource()],
       ...(config.consoleDomain ? { domain: config.consoleDomain } : {}),
     });
+    // Marketers sign in to the console through the user pool's hosted sign-in (authorization code + PKCE) with an app
+    // client of its own, whose callback is the console's address; the API accepts its ID tokens beside the API client's.
+    // With another OIDC provider (-c jwtIssuer) there is no pool: config.json is then the deployer's to write.
+    if (stateful.userPool && stateful.hostedSignInUrl) {
+      const signInClient = consoleSignInClient(this, stateful.userPool, `${APP_NAME}-${config.stage}-console`, this.console.origin);
+      this.jwtAudiences = [stateful.tokenIssuer.audience, signInClient.userPoolClientId];
+      for (const [name, fn] of Object.entries(this.functions)) {
+        if (topology.functions[name as FunctionName]?.verifiesTokens) fn.addEnvironment('JWT_AUDIENCE', this.jwtAudiences.join(','));
+      }
+      this.consoleSignIn = { domain: stateful.hostedSignInUrl, clientId: signInClient.userPoolClientId };
+    } else {
+      this.jwtAudiences = [stateful.tokenIssuer.audience];
+    }
     ({ api: this.api, openApi: this.openApi } = this.buildApi(topology, config, stateful, this.console.origin));
+    if (this.consoleSignIn) {
+      this.console.deployConfig({
+        apiBaseUrl: this.api.apiEndpoint,
+        signIn: { kind: 'cognito', ...this.consoleSignIn, redirectUri: `${this.console.origin}/`, logoutUri: `${this.console.origin}/` },
+      });
+    }
     this.buildSubscriptions(topology, config, stateful);
     this.buildStreams(topology, stateful);
     this.buildSchedules(topology, config, stateful);
@@ -229,7 +252,7 @@ export class StatelessStack extends Stack {
       }),
       jwt: new HttpJwtAuthorizer('JwtAuthorizer', stateful.tokenIssuer.issuer, {
         authorizerName: 'customer-or-marketer-token',
-        jwtAudience: [stateful.tokenIssuer.audience],
+        jwtAudience: this.jwtAudiences,
       }),
     };
     for (const route of topology.routes) {

@@ -115,6 +115,37 @@ describe('the console on AWS', () => {
     expect(() => buildApp({ outdir: outdir(), consoleDist: CONSOLE_FIXTURE, context: { stage: 'half', consoleDomain: 'console.example.com', ...NO_BUNDLING } })).toThrow(/consoleCertificateArn/);
   });
 
+  it('signs marketers in through the user pool: a hosted domain, a public code-grant client returning to the console, its tokens accepted, and config.json deployed', () => {
+    const stateful = Template.fromStack(built.stateful);
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'loyalty-loop-console' });
+    const consoleOrigin = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }, '/']] };
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: [consoleOrigin],
+      LogoutURLs: [consoleOrigin],
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+    const clientId = Object.keys(template.findResources('AWS::Cognito::UserPoolClient'))[0] as string;
+    // The API's JWT authorizer accepts the console client's tokens beside the API client's.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', JwtConfiguration: Match.objectLike({ Audience: Match.arrayWith([{ Ref: clientId }]) }) });
+    // config.json is written at deploy time (the API's address and the client id are tokens) and invalidated.
+    const deployments = Object.values(template.findResources('Custom::CDKBucketDeployment')) as { Properties: Record<string, unknown> }[];
+    const config = deployments.find((deployment) => JSON.stringify(deployment.Properties.DistributionPaths) === JSON.stringify(['/config.json']));
+    expect(config).toBeDefined();
+    const markers = JSON.stringify(config?.Properties.SourceMarkers);
+    expect(markers).toContain('ApiEndpoint');
+    expect(markers).toContain(clientId);
+    expect(config?.Properties.SystemMetadata).toEqual({ 'cache-control': 'no-cache' });
+  });
+
+  it('refuses a hosted-domain prefix Cognito would refuse', () => {
+    expect(() => buildApp({ outdir: outdir(), consoleDist: CONSOLE_FIXTURE, context: { stage: 'prefix', cognitoDomainPrefix: 'My_Pool', ...NO_BUNDLING } })).toThrow(/cognitoDomainPrefix/);
+    expect(() => buildApp({ outdir: outdir(), consoleDist: CONSOLE_FIXTURE, context: { stage: 'prefix', cognitoDomainPrefix: 'shop-cognito', ...NO_BUNDLING } })).toThrow(/cognitoDomainPrefix/);
+  });
+
   it('fails loudly, naming the build command, when the console is not built', () => {
     expect(() => buildApp({ outdir: outdir(), consoleDist: join(tmpdir(), 'no-console-here'), context: { stage: 'nobuild', ...NO_BUNDLING } })).toThrow(/run npm run build:console/);
   });
