@@ -6,6 +6,7 @@ import { issueApiKey } from '../../functions/identity/domain/api-keys';
 import { IdentityRepository, WebhookSecrets } from '../../functions/identity/identity.repository';
 import { IDENTIFIER_PATTERN } from '../../shared/domain/identifiers';
 import { physicalTableName } from '../topology';
+import { demoPopulation, inBatches, MAX_DEMO_CUSTOMERS, minorToDecimal, monthlySteps } from './demo-seed';
 import { parseDuration } from './duration';
 
 const USAGE = `loyalty — operate Loyalty Loop
@@ -30,6 +31,10 @@ Usage:
   loyalty schedule run <name>                        run a schedule now (e.g. loyalty-expire-points)
   loyalty clock show | advance <duration> | set <iso> | reset
                                                      the local test clock (durations: 90s 30m 1h 2d 3w 1y)
+  loyalty demo seed [--customers 300] [--seed 1] [--store demo-seed] [--json]
+                                                     a year of purchases for made-up customers, month by month on
+                                                     the test clock (it ends a year ahead), then the churn review;
+                                                     prints the journey overview (local runtime only)
 
 Targets:
   By default the local runtime (npm start): API at http://127.0.0.1:$PORT (3000), DynamoDB Local at
@@ -63,6 +68,8 @@ async function main(argv: string[]): Promise<void> {
       stage: { type: 'string', default: 'local' },
       url: { type: 'string' },
       'dynamodb-endpoint': { type: 'string' },
+      customers: { type: 'string', default: '300' },
+      seed: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -223,9 +230,83 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${result.now}${result.offsetMs ? ` (real time ${result.offsetMs > 0 ? '+' : ''}${Math.round(result.offsetMs / 1000)} s)` : ' (real time)'}\n`);
       return;
     }
+    case 'demo': {
+      localOnly(stage, 'demo', 'The demo moves the test clock, which exists only in the local runtime.');
+      if (subcommand !== 'seed') throw new UsageError(`Unknown demo command ${subcommand ?? ''} (loyalty demo seed)`);
+      const customers = Number(values.customers);
+      if (!Number.isInteger(customers) || customers < 1 || customers > MAX_DEMO_CUSTOMERS) throw new UsageError(`--customers must be 1 to ${MAX_DEMO_CUSTOMERS}`);
+      const seed = Number(values.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
+      const storeId = requireStore(values.store ?? 'demo-seed');
+      const report = await seedDemoYear({ runtimeUrl, stage, endpoint: values['dynamodb-endpoint'], storeId, customers, seed, progress: values.json ? undefined : (line) => process.stdout.write(`${line}\n`) });
+      if (values.json) print(report);
+      return;
+    }
     default:
       throw new UsageError(`Unknown command ${command}`);
   }
+}
+
+// The route answers CSV too (Accept: text/csv); the JSON form is the object.
+type Overview = Exclude<operations['getOverview']['responses'][200]['content']['application/json'], string>;
+
+/**
+ * The demo year: a store key of its own, then for each 30-day step the clock moved to the step's end and that step's
+ * purchases sent (8 at a time), waiting until the journey has counted them before the next step, so every purchase is
+ * judged at its own time. Ends with the daily churn review and the overview as the marketer sees it.
+ */
+async function seedDemoYear(options: {
+  runtimeUrl: string;
+  stage: string;
+  endpoint: string | undefined;
+  storeId: string;
+  customers: number;
+  seed: number;
+  progress: ((line: string) => void) | undefined;
+}): Promise<{ storeId: string; start: string; end: string; customers: number; purchases: number; overview: Overview }> {
+  const clock = (await runtimeRequest(options.runtimeUrl, 'GET', '/_local/clock')) as { now: string };
+  const population = demoPopulation({ customers: options.customers, start: clock.now, seed: options.seed, prefix: `demo${options.seed}` });
+  const issued = issueApiKey();
+  await withDynamo(options.stage, () =>
+    identityRepository(options.stage, options.endpoint).createApiKey({ keyId: issued.keyId, storeId: options.storeId, secretHash: issued.secretHash, status: 'active', createdAt: new Date().toISOString() }),
+  );
+  const marketerToken = async () => ((await runtimeRequest(options.runtimeUrl, 'POST', '/_local/tokens', { marketer: 'demo-seed', ttlSeconds: 600 })) as { token: string }).token;
+  const overview = async (): Promise<Overview> => {
+    const token = await marketerToken();
+    const answer = await apiCall(options.runtimeUrl, (client) => client.GET('/v1/analytics/overview', { headers: { accept: 'application/json' } }), { token });
+    if (typeof answer === 'string') throw new Error('GET /v1/analytics/overview answered CSV where JSON was asked for');
+    return answer;
+  };
+  const before = (await overview()).purchases;
+  let sent = 0;
+  options.progress?.(`Seeding ${population.customers.length} customers, ${population.purchases.length} purchases from ${population.start.slice(0, 10)} to ${population.end.slice(0, 10)} (store ${options.storeId})`);
+  for (const step of monthlySteps(population)) {
+    await runtimeRequest(options.runtimeUrl, 'POST', '/_local/clock', { set: step.until });
+    await inBatches(step.purchases, 8, async (purchase) => {
+      await apiCall(options.runtimeUrl, (client) =>
+        client.POST('/v1/purchases', {
+          body: { orderId: purchase.orderId, customerId: purchase.customerId, amount: minorToDecimal(purchase.amountMinor), currency: 'USD', occurredAt: purchase.occurredAt, channel: 'demo' },
+        }),
+        { apiKey: issued.key },
+      );
+    });
+    sent += step.purchases.length;
+    // The background pipeline (stream → bus → consumers) catches up before the clock moves on.
+    const deadline = Date.now() + 180_000;
+    let counted = (await overview()).purchases - before;
+    while (counted < sent) {
+      if (Date.now() > deadline) throw new Error(`The journey counted ${counted} of ${sent} demo purchases after 3 minutes: see loyalty dlq list`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+      counted = (await overview()).purchases - before;
+    }
+    options.progress?.(`  ${step.until.slice(0, 10)}: ${step.purchases.length} purchases (${sent} in all)`);
+  }
+  await runtimeRequest(options.runtimeUrl, 'POST', '/_local/schedules/journey-churn-review/run');
+  const final = await overview();
+  options.progress?.(
+    `Done: ${final.members} members, ${final.purchasers} purchasers, ${final.purchases} purchases, repeat-purchase rate ${(final.repeatPurchaseRate * 100).toFixed(1)}%, ${final.atRisk} at risk, ${final.lapsed} lapsed. The clock is now ${population.end.slice(0, 10)}; see GET /v1/analytics/funnel, /cohorts and /overview, or the console.`,
+  );
+  return { storeId: options.storeId, start: population.start, end: population.end, customers: population.customers.length, purchases: population.purchases.length, overview: final };
 }
 
 interface JournalItem {
