@@ -151,7 +151,7 @@ describe('the operator CLI against the runtime', () => {
   it('lists dead letters and replays them', async () => {
     // A PurchaseRecorded that breaks its contract: every consumer rejects it, retries twice, then dead-letters it.
     const consumers = topology.subscriptions.filter((subscription) => subscription.event === PurchaseRecorded).map((subscription) => subscription.function).sort();
-    expect(consumers).toEqual(['candidateSignals', 'feedbackEvents', 'loyaltyPurchaseEvents', 'referralPurchaseEvents', 'trackCustomerActivity', 'webhookFanOut']);
+    expect(consumers).toEqual(['candidateSignals', 'feedbackEvents', 'journeyEvents', 'loyaltyPurchaseEvents', 'referralPurchaseEvents', 'trackCustomerActivity', 'webhookFanOut']);
     const detail = { metadata: { eventId: 'broken-1', version: 1, occurredAt: '2026-11-22T10:00:00.000Z' }, data: { orderId: 'broken' } };
     expect((await putEvents([{ Source: 'loyalty-loop.purchases', DetailType: 'PurchaseRecorded', Detail: JSON.stringify(detail), EventBusName: 'loyalty-loop-local' }])).FailedEntryCount).toBe(0);
     type Letter = { id: string; kind: string; function: string; attempts: number; replayedAt?: string };
