@@ -9,7 +9,6 @@ import { handler as eraseJourney } from '../../functions/journey/erase-customer.
 import { handler as exportJourney } from '../../functions/journey/export-customer.handler';
 import { handler as getSettings } from '../../functions/journey/get-settings.handler';
 import { handler as journeyEvents } from '../../functions/journey/journey-events.handler';
-import { JourneyRepository } from '../../functions/journey/journey.repository';
 import { handler as putSettings } from '../../functions/journey/put-settings.handler';
 import { handler as winBackEvents } from '../../functions/journey/win-back-events.handler';
 import { handler as winBackReport } from '../../functions/journey/win-back-report.handler';
@@ -27,7 +26,6 @@ import { apiEvent, lambdaContext, marketer, uniqueId } from '../support/api-even
  */
 const JOURNEY = process.env.JOURNEY_TABLE_NAME as string;
 const client = dynamoDocumentClient();
-const journey = new JourneyRepository(client, JOURNEY);
 const loyalty = new LoyaltyRepository(client, process.env.LOYALTY_TABLE_NAME as string);
 const HOLDOUT = 50;
 const rule = { enabled: true, offer: { kind: 'points' as const, points: 750 }, holdoutPercent: HOLDOUT, cooldownDays: 90, expiryDays: 14 };
