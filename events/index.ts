@@ -1,7 +1,7 @@
 import { CustomerErased, CustomerErasedV1 } from './customer-erased';
 import { CustomerErasureRequested } from './customer-erasure-requested';
 import { DetractorAlert, DetractorIdentified, PromoterIdentified, SurveyAnswered, SurveyRequested } from './feedback';
-import { CustomerAtRisk, CustomerLapsed, JourneyStageChanged } from './journey';
+import { CustomerAtRisk, CustomerLapsed, JourneyStageChanged, WinBackOffered } from './journey';
 import { PointsAdjusted } from './points-adjusted';
 import { PointsEarned } from './points-earned';
 import { PointsExpired } from './points-expired';
@@ -55,5 +55,6 @@ export {
   TestimonialWithdrawn,
   TierChanged,
   WebhookEndpointDisabled,
+  WinBackOffered,
 };
 export type { EventContract, EventDetail, EventEnvelope, EventPattern } from './contract';

@@ -73,4 +73,36 @@ export const CustomerLapsed = defineEvent({
   example: { ...riskExample, score: 70, assessedAt: '2027-01-28T10:00:00.000Z', reasons: [{ signal: 'recency' as const, value: 6, points: 70, detail: '180 days since the last purchase, 6× the usual 30-day gap' }] },
 });
 
-export const JOURNEY_EVENTS = [JourneyStageChanged, CustomerAtRisk, CustomerLapsed] as const;
+/**
+ * An at-risk customer outside the holdout was offered win-back points (the loyalty service credits them with ledger
+ * reason `win-back`, once per offerId; the merchant's mailer tells the customer). Holdout customers get no event.
+ */
+export const WinBackOffered = defineEvent({
+  service: 'journey',
+  detailType: 'WinBackOffered',
+  version: 1,
+  data: z.object({
+    customerId: z.string().min(1),
+    /** Deterministic per customer and lapse: the loyalty credit's idempotency key. */
+    offerId: z.string().min(1),
+    points: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    expiresAt: at.optional(),
+    /** The at-risk assessment that triggered the offer. */
+    score: z.number().int().min(0).max(100),
+    reasons: z.array(reason),
+    atRiskAt: at,
+    offeredAt: at,
+  }),
+  example: {
+    customerId: 'cust-42',
+    offerId: 'winback-3f1c0a9e8b7d6c5b4a392817',
+    points: 500,
+    expiresAt: '2026-11-29T10:00:00.000Z',
+    score: 70,
+    reasons: riskExample.reasons,
+    atRiskAt: '2026-10-30T10:00:00.000Z',
+    offeredAt: '2026-10-30T10:05:00.000Z',
+  },
+});
+
+export const JOURNEY_EVENTS = [JourneyStageChanged, CustomerAtRisk, CustomerLapsed, WinBackOffered] as const;

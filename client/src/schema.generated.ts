@@ -202,6 +202,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/win-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Win-back offered vs holdout: customers, those who purchased within 30 days of becoming at risk and the rate for each, the difference, and the points offered (JSON, or CSV with Accept: text/csv)
+         * @description Who may call: a marketer.
+         */
+        get: operations["getWinBackReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/case-study-candidates": {
         parameters: {
             query?: never;
@@ -627,6 +647,30 @@ export interface paths {
          */
         get: operations["health"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/journey-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The journey settings: the win-back rule (404 until saved)
+         * @description Who may call: a marketer.
+         */
+        get: operations["getJourneySettings"];
+        /**
+         * Save the journey settings (the win-back rule: offer, holdout percentage, cooldown, expiry) as a new version
+         * @description Who may call: a marketer.
+         */
+        put: operations["putJourneySettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3317,6 +3361,76 @@ export interface operations {
             };
         };
     };
+    getWinBackReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        offered: {
+                            customers: number;
+                            returnedWithin30Days: number;
+                            returnRate: number | null;
+                        };
+                        holdout: {
+                            customers: number;
+                            returnedWithin30Days: number;
+                            returnRate: number | null;
+                        };
+                        rateDifference: number | null;
+                        pointsSpent: number;
+                    } | string;
+                };
+            };
+            /** @description No valid bearer token: missing, expired, or of another issuer or audience (the JWT authorizer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     listCaseStudyCandidates: {
         parameters: {
             query?: {
@@ -5603,6 +5717,219 @@ export interface operations {
                         service: "loyalty-loop";
                         time: components["schemas"]["DateTime"];
                     };
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getJourneySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        winBack: {
+                            enabled: boolean;
+                            offer: {
+                                /** @constant */
+                                kind: "points";
+                                points: number;
+                            };
+                            /** @default 10 */
+                            holdoutPercent: number;
+                            /** @default 90 */
+                            cooldownDays: number;
+                            expiryDays?: number;
+                        };
+                        version: number;
+                        updatedAt: components["schemas"]["DateTime"];
+                        updatedBy: string;
+                    };
+                };
+            };
+            /** @description No valid bearer token: missing, expired, or of another issuer or audience (the JWT authorizer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (problem types: `not-found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    putJourneySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, at most 131072 bytes. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    winBack: {
+                        enabled: boolean;
+                        offer: {
+                            /** @constant */
+                            kind: "points";
+                            points: number;
+                        };
+                        /** @default 10 */
+                        holdoutPercent?: number;
+                        /** @default 90 */
+                        cooldownDays?: number;
+                        expiryDays?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        winBack: {
+                            enabled: boolean;
+                            offer: {
+                                /** @constant */
+                                kind: "points";
+                                points: number;
+                            };
+                            /** @default 10 */
+                            holdoutPercent: number;
+                            /** @default 90 */
+                            cooldownDays: number;
+                            expiryDays?: number;
+                        };
+                        version: number;
+                        updatedAt: components["schemas"]["DateTime"];
+                        updatedBy: string;
+                    };
+                };
+            };
+            /** @description The request is not valid: every field at fault is named by its JSON pointer (problem types: `malformed-json`, `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description No valid bearer token: missing, expired, or of another issuer or audience (the JWT authorizer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state (problem types: `settings-conflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is over 131072 bytes (problem types: `payload-too-large`); The request is over 10 MB (API Gateway) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The body is not sent as application/json (problem types: `unsupported-media-type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { JOURNEY_STAGES } from '../../events/journey';
 import { parseItem } from '../../shared/aws/items';
 import type { JourneyState } from './domain/journey';
+import { storedJourneySettings, type JourneySettings, type WinBackDecision } from './domain/winback';
 
 /** The journey table's items as stored, parsed (never cast) into the domain's types. */
 const int = z.number().int();
@@ -52,4 +53,26 @@ export function countersFromItem(item: unknown): { key: string; values: Record<s
   const values: Record<string, number> = {};
   for (const [name, value] of Object.entries(parsed)) if (typeof value === 'number' && Number.isInteger(value)) values[name] = value;
   return { key: parsed.sk, values };
+}
+
+const winBackDecision = z.object({
+  customerId: z.string(),
+  group: z.enum(['offered', 'holdout']),
+  offerId: z.string(),
+  decidedAt: z.string(),
+  atRiskAt: z.string(),
+  lastPurchaseAt: z.string(),
+  score: int,
+  points: int,
+  expiresAt: z.string().optional(),
+  returnedAt: z.string().optional(),
+  version: int,
+});
+
+export function winBackFromItem(item: unknown): WinBackDecision {
+  return parseItem(winBackDecision, item, 'win-back decision');
+}
+
+export function settingsFromItem(item: unknown): JourneySettings {
+  return parseItem(z.object({ settings: storedJourneySettings }), item, 'journey settings').settings;
 }

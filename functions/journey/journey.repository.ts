@@ -1,16 +1,20 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CustomerAtRisk, CustomerLapsed, JourneyStageChanged } from '../../events/journey';
+import { CustomerAtRisk, CustomerLapsed, JourneyStageChanged, WinBackOffered } from '../../events/journey';
 import { dueIndexKeys, dueIndexPage } from '../../shared/aws/due-index';
 import { expiryAfter, markerItem } from '../../shared/aws/idempotency';
 import { queryAll } from '../../shared/aws/query';
 import { transactWrite, type LabelledItem } from '../../shared/aws/transactions';
+import { saveVersionedDocument } from '../../shared/aws/versioned';
 import { confirmErasureOnce } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { dueShard } from '../../shared/schedules/sweep';
 import type { CounterRow } from './domain/analytics';
-import type { JourneyState } from './domain/journey';
+import type { ChurnReason } from './domain/churn';
+import type { Cause, JourneyState } from './domain/journey';
+import { decisionCounters, returnCounters, type JourneySettings, type WinBackDecision } from './domain/winback';
+import type { WinBackStore } from './domain/winback-use-cases';
 import { REVIEW_SHARDS, type AnalyticsStore, type JourneyChange, type JourneyStore } from './domain/use-cases';
-import { countersFromItem, journeyFromItem } from './journey.items';
+import { countersFromItem, journeyFromItem, settingsFromItem, winBackFromItem } from './journey.items';
 
 /**
  * The journey table (owned by this service alone):
@@ -20,8 +24,11 @@ import { countersFromItem, journeyFromItem } from './journey.items';
  *                                    MARKER_RETENTION, far beyond any redelivery: events older than 6 h are dropped)
  *   CUSTOMER#<id> / EVENT#<seq>      a stage change's outbox item; expires once relayed
  *   CUSTOMER#<id> / RISK#<overlay>#<last purchase>   CustomerAtRisk / CustomerLapsed's outbox item, once per lapse
+ *   CUSTOMER#<id> / WINBACK          the latest win-back decision (offered or holdout), its return once one came
+ *   CUSTOMER#<id> / WINBACK#<offerId>  WinBackOffered's outbox item; expires once relayed
+ *   SETTINGS / CURRENT and V#<n>     the journey settings (the win-back rule) and their versions
  *   STATS#<group>#<shard> / <key>    counters (funnel: day, cohort: first-purchase month, activity: last-purchase day,
- *                                    totals: TOTALS), split over COUNTER_SHARDS by customer so that busy days do not
+ *                                    totals: TOTALS, winback: WINBACK), split over COUNTER_SHARDS by customer so that busy days do not
  *                                    make every consumer's transaction race for one item; reads sum the shards
  */
 export const COUNTER_SHARDS = 8;
@@ -30,9 +37,9 @@ const EVENT_ITEM_RETENTION_SECONDS = 7 * 24 * 3600;
 const customerPk = (customerId: string) => `CUSTOMER#${customerId}`;
 const statsPk = (group: string, shard: number) => `STATS#${group}#${shard}`;
 
-type Label = 'state' | 'marker' | 'event' | 'counter';
+type Label = 'state' | 'marker' | 'event' | 'counter' | 'decision';
 
-export class JourneyRepository implements JourneyStore, AnalyticsStore {
+export class JourneyRepository implements JourneyStore, AnalyticsStore, WinBackStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -174,6 +181,115 @@ export class JourneyRepository implements JourneyStore, AnalyticsStore {
       for (const [name, value] of Object.entries(countersFromItem(result.Item).values)) sum[name] = (sum[name] ?? 0) + value;
     }
     return sum;
+  }
+
+  async getSettings(): Promise<JourneySettings | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: 'SETTINGS', sk: 'CURRENT' }, ConsistentRead: true }));
+    return result.Item ? settingsFromItem(result.Item) : undefined;
+  }
+
+  async saveSettings(settings: JourneySettings, previousVersion: number): Promise<'saved' | 'conflict'> {
+    return saveVersionedDocument(this.client, this.tableName, { pk: 'SETTINGS', attribute: 'settings', version: settings.version, value: settings }, previousVersion);
+  }
+
+  async getWinBack(customerId: string): Promise<WinBackDecision | undefined> {
+    const result = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: customerPk(customerId), sk: 'WINBACK' }, ConsistentRead: true }));
+    return result.Item ? winBackFromItem(result.Item) : undefined;
+  }
+
+  async commitDecision(decision: WinBackDecision, expectedVersion: number, cause: Cause, offer: { readonly reasons: readonly ChurnReason[] } | undefined): Promise<'committed' | 'duplicate' | 'conflict'> {
+    const pk = customerPk(decision.customerId);
+    const at = new Date();
+    const items: LabelledItem<Label>[] = [
+      {
+        label: 'decision',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: { pk, sk: 'WINBACK', type: 'winBack', ...decision },
+            ...(expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          },
+        },
+      },
+      { label: 'marker', item: markerItem({ tableName: this.tableName, pk, sk: `SEEN#${cause.eventId}`, attributes: { type: 'seen', detailType: cause.detailType }, expiresAt: expiryAfter(at, MARKER_RETENTION_SECONDS) }) },
+      this.counterUpdate('winback', decision.customerId, 'WINBACK', decisionCounters(decision)),
+    ];
+    if (offer) {
+      const data = {
+        customerId: decision.customerId,
+        offerId: decision.offerId,
+        points: decision.points,
+        ...(decision.expiresAt ? { expiresAt: decision.expiresAt } : {}),
+        score: decision.score,
+        reasons: [...offer.reasons],
+        atRiskAt: decision.atRiskAt,
+        offeredAt: decision.decidedAt,
+      };
+      items.push({
+        label: 'event',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk,
+              sk: `WINBACK#${decision.offerId}`,
+              type: 'event',
+              expiresAt: expiryAfter(at, EVENT_ITEM_RETENTION_SECONDS),
+              [OUTBOX_ATTRIBUTE]: outboxRecord(WinBackOffered, data, { eventId: `WinBackOffered:${decision.offerId}`, occurredAt: decision.decidedAt }),
+            },
+          },
+        },
+      });
+    }
+    const outcome = await transactWrite(this.client, items);
+    if (outcome.kind === 'committed') return 'committed';
+    if (outcome.failed.includes('marker') && !outcome.failed.includes('decision')) return 'duplicate';
+    return 'conflict';
+  }
+
+  async commitReturn(decision: WinBackDecision, returnedAt: string): Promise<'committed' | 'conflict'> {
+    const outcome = await transactWrite<Label>(this.client, [
+      {
+        label: 'decision',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: customerPk(decision.customerId), sk: 'WINBACK' },
+            UpdateExpression: 'SET returnedAt = :returnedAt',
+            ConditionExpression: 'version = :version AND attribute_not_exists(returnedAt)',
+            ExpressionAttributeValues: { ':returnedAt': returnedAt, ':version': decision.version },
+          },
+        },
+      },
+      this.counterUpdate('winback', decision.customerId, 'WINBACK', returnCounters(decision)),
+    ]);
+    return outcome.kind === 'committed' ? 'committed' : 'conflict';
+  }
+
+  async winBackTotals(): Promise<Record<string, number>> {
+    const shards = await Promise.all(
+      Array.from({ length: COUNTER_SHARDS }, (_, shard) => this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: statsPk('winback', shard), sk: 'WINBACK' }, ConsistentRead: true }))),
+    );
+    const sum: Record<string, number> = {};
+    for (const result of shards) {
+      if (!result.Item) continue;
+      for (const [name, value] of Object.entries(countersFromItem(result.Item).values)) sum[name] = (sum[name] ?? 0) + value;
+    }
+    return sum;
+  }
+
+  private counterUpdate(group: string, customerId: string, key: string, add: Record<string, number>): LabelledItem<Label> {
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const adds = Object.entries(add).map(([attribute, delta], index) => {
+      names[`#a${index}`] = attribute;
+      values[`:a${index}`] = delta;
+      return `#a${index} :a${index}`;
+    });
+    return {
+      label: 'counter',
+      item: { Update: { TableName: this.tableName, Key: { pk: statsPk(group, dueShard(customerId, COUNTER_SHARDS)), sk: key }, UpdateExpression: `ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values } },
+    };
   }
 
   /**

@@ -3,6 +3,7 @@ import { JOURNEY_STAGES } from '../../events/journey';
 import { customerParams } from '../../shared/domain/identifiers';
 import { timestamp } from '../../shared/http/responses';
 import { defineRoute } from '../../shared/http/route';
+import { journeySettingsInput, storedJourneySettings } from './domain/winback';
 
 /** The journey API: a customer's stage and its history, and the marketer's funnel, cohorts and overview. */
 const stage = z.enum(JOURNEY_STAGES);
@@ -119,5 +120,34 @@ export const getOverview = defineRoute({
       }),
       csv,
     ]),
+  },
+});
+
+export const getJourneySettings = defineRoute({
+  method: 'GET',
+  path: '/v1/journey-settings',
+  access: ['marketer'],
+  summary: 'The journey settings: the win-back rule (404 until saved)',
+  responses: { 200: storedJourneySettings },
+});
+
+export const putJourneySettings = defineRoute({
+  method: 'PUT',
+  path: '/v1/journey-settings',
+  access: ['marketer'],
+  summary: 'Save the journey settings (the win-back rule: offer, holdout percentage, cooldown, expiry) as a new version',
+  body: journeySettingsInput,
+  responses: { 200: storedJourneySettings },
+});
+
+const winBackGroup = z.object({ customers: count, returnedWithin30Days: count, returnRate: rate.nullable() });
+
+export const getWinBackReport = defineRoute({
+  method: 'GET',
+  path: '/v1/analytics/win-back',
+  access: ['marketer'],
+  summary: 'Win-back offered vs holdout: customers, those who purchased within 30 days of becoming at risk and the rate for each, the difference, and the points offered (JSON, or CSV with Accept: text/csv)',
+  responses: {
+    200: z.union([z.object({ offered: winBackGroup, holdout: winBackGroup, rateDifference: z.number().nullable(), pointsSpent: count }), csv]),
   },
 });

@@ -1,5 +1,5 @@
 import { CustomerErasureRequested } from '../../events/customer-erasure-requested';
-import { JOURNEY_EVENTS } from '../../events/journey';
+import { CustomerAtRisk, JOURNEY_EVENTS } from '../../events/journey';
 import { defineService, keyedTable } from '../../shared/service/declarations';
 import * as routes from './journey.routes';
 import { JOURNEY_INPUTS } from './journey.facts';
@@ -30,6 +30,16 @@ export const journeyService = defineService({
       timeoutSeconds: 30,
       tables: { journey: 'readWrite' },
     },
+    getJourneySettings: { entry: 'functions/journey/get-settings.handler.ts', description: 'GET /v1/journey-settings', ...reads },
+    putJourneySettings: { entry: 'functions/journey/put-settings.handler.ts', description: 'PUT /v1/journey-settings', memoryMb: 256, timeoutSeconds: 10, tables: { journey: 'readWrite' } },
+    getWinBackReport: { entry: 'functions/journey/win-back-report.handler.ts', description: 'GET /v1/analytics/win-back', ...reads },
+    journeyWinBack: {
+      entry: 'functions/journey/win-back-events.handler.ts',
+      description: 'Applies the win-back rule to each CustomerAtRisk: an offer (WinBackOffered) or the holdout, once',
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: { journey: 'readWrite' },
+    },
     journeySchedules: {
       entry: 'functions/journey/schedules.handler.ts',
       description: 'Reassesses the churn risk of customers whose review came (at risk, lapsed)',
@@ -45,9 +55,13 @@ export const journeyService = defineService({
     { route: routes.getFunnel, function: 'getFunnel' },
     { route: routes.getCohorts, function: 'getCohorts' },
     { route: routes.getOverview, function: 'getOverview' },
+    { route: routes.getJourneySettings, function: 'getJourneySettings' },
+    { route: routes.putJourneySettings, function: 'putJourneySettings' },
+    { route: routes.getWinBackReport, function: 'getWinBackReport' },
   ],
   subscriptions: [
     ...JOURNEY_INPUTS.map((event) => ({ name: ruleName(event.detailType), event, function: 'journeyEvents' as const, ...consumer })),
+    { name: 'journey-win-back', event: CustomerAtRisk, function: 'journeyWinBack', ...consumer },
     { name: 'journey-erase-customer', event: CustomerErasureRequested, function: 'eraseJourneyCustomer', ...consumer },
   ],
   schedules: [{ name: 'journey-churn-review', function: 'journeySchedules', expression: 'rate(1 day)', description: 'Churn risk reassessed for customers whose review time came' }],

@@ -11,7 +11,7 @@ import type { EarnRecord, Redemption, Reward, SpendRecord } from './domain/recor
  */
 const int = z.number().int();
 const counter = int.default(0);
-const source = z.object({ kind: z.enum(['order', 'refund', 'lot', 'redemption', 'rule', 'marketer', 'referral']), id: z.string(), storeId: z.string().optional() });
+const source = z.object({ kind: z.enum(['order', 'refund', 'lot', 'redemption', 'rule', 'marketer', 'referral', 'win-back']), id: z.string(), storeId: z.string().optional() });
 const explanation = z.array(z.object({ step: z.enum(['base', 'rule', 'campaign', 'tier', 'bonus', 'note', 'limit']), description: z.string(), points: z.number() }));
 
 const account = z.object({
@@ -38,7 +38,7 @@ const ledgerEntry = z.object({
   customerId: z.string(),
   seq: int,
   entryId: z.string(),
-  type: z.enum(['earn', 'bonus', 'reverse', 'release', 'expire', 'redeem', 'redeem-cancel', 'adjust', 'referral']),
+  type: z.enum(['earn', 'bonus', 'reverse', 'release', 'expire', 'redeem', 'redeem-cancel', 'adjust', 'referral', 'win-back']),
   points: int,
   availableDelta: int,
   pendingDelta: int,

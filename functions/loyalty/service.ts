@@ -8,6 +8,7 @@ import { PointsReversed } from '../../events/points-reversed';
 import { PurchaseRecorded } from '../../events/purchase-recorded';
 import { PurchaseRefunded } from '../../events/purchase-refunded';
 import { RedemptionCancelled } from '../../events/redemption-cancelled';
+import { WinBackOffered } from '../../events/journey';
 import { ReferralRewarded, ReferralWelcomeOffered } from '../../events/referrals';
 import { RewardRedeemed } from '../../events/reward-redeemed';
 import { TierChanged } from '../../events/tier-changed';
@@ -64,6 +65,13 @@ export const loyaltyService = defineService({
       timeoutSeconds: 30,
       tables: { loyalty: 'readWrite' },
     },
+    loyaltyWinBackEvents: {
+      entry: 'functions/loyalty/win-back-events.handler.ts',
+      description: "Credits a win-back offer's points (ledger reason win-back, exactly once)",
+      memoryMb: 256,
+      timeoutSeconds: 30,
+      tables: { loyalty: 'readWrite' },
+    },
     loyaltySchedules: {
       entry: 'functions/loyalty/schedules.handler.ts',
       description: 'Releases pending points, sends expiry reminders, expires points, reviews tiers',
@@ -108,6 +116,7 @@ export const loyaltyService = defineService({
     { name: 'loyalty-reverse-purchase-refunded', event: PurchaseRefunded, function: 'loyaltyPurchaseEvents', ...consumer },
     { name: 'loyalty-credit-referral-rewarded', event: ReferralRewarded, function: 'loyaltyReferralEvents', ...consumer },
     { name: 'loyalty-credit-referral-welcome', event: ReferralWelcomeOffered, function: 'loyaltyReferralEvents', ...consumer },
+    { name: 'loyalty-credit-win-back', event: WinBackOffered, function: 'loyaltyWinBackEvents', ...consumer },
     { name: 'loyalty-erase-customer', event: CustomerErasureRequested, function: 'eraseLoyaltyCustomer', ...consumer },
   ],
   schedules: [

@@ -34,8 +34,8 @@ export interface Account {
   readonly tierReviewAt?: string;
 }
 
-export type LedgerType = 'earn' | 'bonus' | 'reverse' | 'release' | 'expire' | 'redeem' | 'redeem-cancel' | 'adjust' | 'referral';
-export type SourceKind = 'order' | 'refund' | 'lot' | 'redemption' | 'rule' | 'marketer' | 'referral';
+export type LedgerType = 'earn' | 'bonus' | 'reverse' | 'release' | 'expire' | 'redeem' | 'redeem-cancel' | 'adjust' | 'referral' | 'win-back';
+export type SourceKind = 'order' | 'refund' | 'lot' | 'redemption' | 'rule' | 'marketer' | 'referral' | 'win-back';
 
 /** What an entry or lot came from; `storeId` names the store whose order it concerns (one merchant, many stores). */
 export interface LedgerSource {

@@ -523,6 +523,48 @@ export function planReferralPoints(account: Account, credit: { referralId: strin
   return result;
 }
 
+// ---- win-back (WinBackOffered from the journey service)
+
+/** The key a win-back credit is remembered under (marker) and its lot and announcement are named by: once per offer. */
+export function winBackCreditKey(offerId: string): string {
+  return `win-back:${offerId}`;
+}
+
+/**
+ * A win-back offer's points, as planReferralPoints credits a referral's: available at once, as a lot at the end of the
+ * stream with the program's expiry, announced with PointsAdjusted (reason `win-back`). Throws AccountLimitError when
+ * a total would pass 2^53 − 1.
+ */
+export function planWinBackPoints(account: Account, credit: { offerId: string; points: number }, program: Program | undefined, now: string): Plan {
+  if (!Number.isSafeInteger(credit.points) || credit.points <= 0) throw new RangeError(`a win-back offer credits a positive whole number of points, not ${credit.points}`);
+  const result = plan(account, now);
+  const key = winBackCreditKey(credit.offerId);
+  const source = { kind: 'win-back' as const, id: credit.offerId };
+  const by = `win-back:${credit.offerId}`;
+  const range = result.change.releaseIntoStream(credit.points, program?.expiryDays ?? 365);
+  result.lotPuts.push({ customerId: account.customerId, lotId: key, status: 'available', points: credit.points, createdAt: now, ...range, source });
+  result.change.update({ lifetimeEarned: result.change.account.lifetimeEarned + credit.points });
+  const entry = result.change.entry({
+    type: 'win-back',
+    points: credit.points,
+    availableDelta: credit.points,
+    pendingDelta: 0,
+    reason: 'Win-back offer: we missed you',
+    source,
+    by,
+  });
+  announce(result, entry, PointsAdjusted, {
+    customerId: account.customerId,
+    entryId: entry.entryId,
+    adjustmentId: key,
+    points: credit.points,
+    reason: 'win-back',
+    by,
+    balance: balance(entry),
+  });
+  return result;
+}
+
 /**
  * A referral's coupon: the reward issued as a redemption costing no points (the caller saves the redemption with the
  * plan). Counts toward the reward's per-customer total, so cancelling it takes the count back; a 0-point entry naming
@@ -557,6 +599,8 @@ function describeSource(lot: Lot): string {
       return `adjustment ${lot.source.id}`;
     case 'redemption':
       return `cancelled redemption ${lot.source.id}`;
+    case 'win-back':
+      return `the win-back offer ${lot.source.id}`;
     case 'referral':
       return lot.lotId.endsWith(':referee') ? `the welcome offer of referral ${lot.source.id}` : `the reward of referral ${lot.source.id}`;
     default:

@@ -15,9 +15,11 @@ import {
   planNothing,
   planReferralCoupon,
   planReferralPoints,
+  planWinBackPoints,
   planTierReview,
   referralCreditKey,
   referralRedemptionId,
+  winBackCreditKey,
   type Plan,
   type ReferralRole,
   type SpendRefusal,
@@ -655,4 +657,39 @@ export function eligibleFor(reward: Reward, program: Program | undefined, tierNa
   if (!reward.active || (reward.stock !== undefined && reward.stock <= 0)) return false;
   if (!reward.minimumTier || !program) return true;
   return tierRank(program, tierName ?? program.tiers[0]?.name) >= tierRank(program, reward.minimumTier);
+}
+
+/** A win-back offer (WinBackOffered from the journey service): its points, to credit once per offer. */
+export interface WinBackCredit {
+  readonly offerId: string;
+  readonly customerId: string;
+  readonly points: number;
+}
+
+export type WinBackCreditResult =
+  | { kind: 'credited'; entryId: string; points: number; balance: { available: number; pending: number } }
+  | { kind: 'already-credited' }
+  | { kind: 'limit-exceeded' };
+
+/**
+ * Credits a win-back offer exactly once per offerId, as creditReferral credits referral points: the credit commits in
+ * one transaction with the marker CREDIT#win-back:<offerId>, so concurrent and repeated deliveries credit once.
+ */
+export async function creditWinBack(store: Store, credit: WinBackCredit, now: string): Promise<WinBackCreditResult> {
+  const key = winBackCreditKey(credit.offerId);
+  return retrying(`credit of ${key}`, async () => {
+    if (await store.getMarker(credit.customerId, 'CREDIT', key)) return { kind: 'already-credited' } as const;
+    const [account, program] = await Promise.all([store.getAccount(credit.customerId), store.getProgram()]);
+    let plan: Plan;
+    try {
+      plan = planWinBackPoints(account, { offerId: credit.offerId, points: credit.points }, program, now);
+    } catch (error) {
+      if (error instanceof AccountLimitError) return { kind: 'limit-exceeded' } as const;
+      throw error;
+    }
+    const entry = plan.change.entries[0] as LedgerEntry;
+    const intents: CommitIntent[] = [{ kind: 'remember', customerId: credit.customerId, marker: 'CREDIT', key, value: { entryId: entry.entryId, points: credit.points, at: now } }];
+    const outcome = await store.commit(withTierReview(plan, program), { program, intents });
+    return outcome.kind === 'committed' ? ({ kind: 'credited', entryId: entry.entryId, points: credit.points, balance: entry.balanceAfter } as const) : RETRY;
+  });
 }
