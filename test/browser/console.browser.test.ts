@@ -309,6 +309,8 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
     await form.getByRole('button', { name: 'Create reward' }).click();
     await page.getByText('Tote bag created.').waitFor();
     const row = page.getByRole('row').filter({ hasText: 'Tote bag' });
+    // The catalog reloads after the notice: wait for the new row before reading it (allTextContents does not wait).
+    await row.waitFor();
     expect(await row.getByRole('cell').allTextContents()).toEqual([expect.stringContaining('Tote bag'), '300', 'free product TOTE-1', '10', '—', 'active', expect.any(String)]);
     await page.screenshot({ path: join(screenshots, 'console-rewards.png'), fullPage: true });
     await row.getByRole('button', { name: 'Deactivate Tote bag' }).click();
