@@ -10,7 +10,7 @@ import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import { dueShard } from '../../shared/schedules/sweep';
 import type { CounterRow } from './domain/analytics';
 import type { ChurnReason } from './domain/churn';
-import type { Cause, JourneyState } from './domain/journey';
+import { emptyJourney, type Cause, type JourneyState } from './domain/journey';
 import { decisionCounters, returnCounters, type JourneySettings, type WinBackDecision } from './domain/winback';
 import type { WinBackStore } from './domain/winback-use-cases';
 import { REVIEW_SHARDS, type AnalyticsStore, type JourneyChange, type JourneyStore } from './domain/use-cases';
@@ -315,24 +315,6 @@ export class JourneyRepository implements JourneyStore, AnalyticsStore, WinBackS
 
 /** What is left of an erased journey: nothing but the fact that it was erased. */
 function erasedJourney(customerId: string, erasedAt: string): JourneyState {
-  return {
-    customerId,
-    version: Number.MAX_SAFE_INTEGER,
-    purchaseTimes: [],
-    earliestPurchases: [],
-    purchaseCount: 0,
-    monetaryMinor: 0,
-    purchaseMonths: [],
-    refunds: [],
-    milestones: {},
-    stage: null,
-    history: [],
-    answers: { promoter: 0, passive: 0, detractor: 0, satisfied: 0, unsatisfied: 0 },
-    attributed: false,
-    referralsRewarded: 0,
-    testimonialsApproved: 0,
-    pointsEarned: 0,
-    pointsRedeemed: 0,
-    erasedAt,
-  };
+  // The empty journey, with a version no later event's optimistic check can follow.
+  return { ...emptyJourney(customerId), version: Number.MAX_SAFE_INTEGER, erasedAt };
 }
