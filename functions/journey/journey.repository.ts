@@ -172,8 +172,13 @@ export class JourneyRepository implements JourneyStore, AnalyticsStore, WinBackS
   }
 
   async totals(): Promise<Record<string, number>> {
+    return this.shardedSum('totals', 'TOTALS');
+  }
+
+  /** One counter item summed over its shards (a Get per shard, consistent: reports follow the latest writes). */
+  private async shardedSum(group: string, sk: string): Promise<Record<string, number>> {
     const shards = await Promise.all(
-      Array.from({ length: COUNTER_SHARDS }, (_, shard) => this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: statsPk('totals', shard), sk: 'TOTALS' }, ConsistentRead: true }))),
+      Array.from({ length: COUNTER_SHARDS }, (_, shard) => this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: statsPk(group, shard), sk }, ConsistentRead: true }))),
     );
     const sum: Record<string, number> = {};
     for (const result of shards) {
@@ -267,15 +272,7 @@ export class JourneyRepository implements JourneyStore, AnalyticsStore, WinBackS
   }
 
   async winBackTotals(): Promise<Record<string, number>> {
-    const shards = await Promise.all(
-      Array.from({ length: COUNTER_SHARDS }, (_, shard) => this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: statsPk('winback', shard), sk: 'WINBACK' }, ConsistentRead: true }))),
-    );
-    const sum: Record<string, number> = {};
-    for (const result of shards) {
-      if (!result.Item) continue;
-      for (const [name, value] of Object.entries(countersFromItem(result.Item).values)) sum[name] = (sum[name] ?? 0) + value;
-    }
-    return sum;
+    return this.shardedSum('winback', 'WINBACK');
   }
 
   private counterUpdate(group: string, customerId: string, key: string, add: Record<string, number>): LabelledItem<Label> {
