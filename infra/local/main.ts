@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     eventBridgePort: port('EVENTBRIDGE_PORT', 4010),
     dataDir: values['in-memory'] ? undefined : resolve(values['data-dir'] as string),
     retryBaseDelayMs: Number(process.env.LOCAL_RETRY_DELAY_MS ?? 1000),
-    streamPollMs: Number(process.env.LOCAL_STREAM_POLL_MS ?? 100),
+    // Functions' own writes wake their table's poller at once (runtime.ts); the idle poll only catches writes made
+    // outside a function (the CLI, a test's own client), so it can be slow — a faster one costs a core's third idling.
+    streamPollMs: Number(process.env.LOCAL_STREAM_POLL_MS ?? 1000),
     root,
     seedDemo: true,
     corsOrigins: parseOrigins(process.env.CORS_ORIGINS),

@@ -232,8 +232,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     const admin = new LocalAdmin(journal, bus, issuer, scheduler, clock, metrics);
     // The marketer console's built files (npm start builds them when missing or stale; see infra/local/main.ts).
     const consoleHost = new ConsoleHost(join(options.root, 'console', 'dist'));
+    // The API listens before the stream pollers, the scheduler, the bus's pending retries and the demo seed have
+    // started, and answers 503 until they have: a 200 from /v1/health means the whole runtime is up, so a supervisor
+    // (or a test) that waits for it never races the end of the start-up.
+    let accepting = false;
     const apiServer = await listen(
-      createServer((request, response) => void serveApi(gateway, admin, consoleHost, request, response)),
+      createServer((request, response) => (accepting ? void serveApi(gateway, admin, consoleHost, request, response) : answerStarting(response))),
       options.host,
       options.port,
     );
@@ -269,6 +273,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       demo = await seedDemo(options.dataDir, issuer, clockNow);
     }
 
+    accepting = true;
     runtimeLog('INFO', 'runtime', 'local runtime started', {
       url,
       inMemory: options.dataDir === undefined,
@@ -438,6 +443,13 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolvePromise());
     server.closeAllConnections();
   });
+}
+
+function answerStarting(response: ServerResponse): void {
+  response.statusCode = 503;
+  response.setHeader('content-type', 'application/problem+json');
+  response.setHeader('retry-after', '1');
+  response.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The local runtime is still starting: retry in a moment.' }));
 }
 
 async function serveApi(gateway: HttpGateway, admin: LocalAdmin, consoleHost: ConsoleHost, request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -14,9 +14,22 @@ const inputsByFunction = new Map<string, string[]>();
 const bytesByFunction = new Map<string, number>();
 
 beforeAll(async () => {
-  for (const fn of Object.values(topology.functions)) {
-    const result = await build({ ...esbuildOptions(resolve(root, fn.entry), `/tmp/bundle-test/${fn.name}.mjs`, root), metafile: true, write: false });
-    const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined);
+  // One esbuild run for every function (as the local runtime builds them, infra/lambda-bundles.ts): without
+  // `splitting` each entry point is still bundled on its own, so each output's inputs and size are exactly those of
+  // a build of that function alone — but the sources are parsed once, not once per function (~3 s instead of ~50 s).
+  const functions = Object.values(topology.functions);
+  const { entryPoints: _entry, outfile: _outfile, ...shared } = esbuildOptions('', '', root);
+  const result = await build({
+    ...shared,
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(functions.map((fn) => [fn.name, resolve(root, fn.entry)])),
+    outdir: '/tmp/bundle-test',
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
+    write: false,
+  });
+  for (const fn of functions) {
+    const output = Object.entries(result.metafile.outputs).find(([path, candidate]) => candidate.entryPoint !== undefined && path.endsWith(`/${fn.name}.mjs`))?.[1];
     inputsByFunction.set(fn.name, Object.keys(output?.inputs ?? {}).map((path) => relative(root, resolve(root, path))));
     bytesByFunction.set(fn.name, output?.bytes ?? Number.NaN);
   }

@@ -40,7 +40,6 @@ export async function startRuntimeProcess(
     DYNAMODB_PORT: String(ports.dynamodb),
     EVENTBRIDGE_PORT: String(ports.eventbridge),
     LOCAL_RETRY_DELAY_MS: '100',
-    LOCAL_STREAM_POLL_MS: '50',
     LOG_LEVEL: process.env.TEST_LOGS ? 'INFO' : 'WARN',
     LOCAL_LOG_LEVEL: process.env.TEST_LOGS ? 'INFO' : 'WARN',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
