@@ -128,6 +128,7 @@ describeInBrowser('the console: Feedback and Integrations, in Chromium', () => {
     await page.getByLabel('Category').selectOption('promoter');
     await eventually(async () => ((await responses.locator('tbody tr').count()) === 3 ? true : undefined), 5_000);
     await page.getByLabel('Category').selectOption('');
+    await eventually(async () => ((await responses.locator('tbody tr').count()) === 4 ? true : undefined), 5_000);
     await page.screenshot({ path: join(screenshots, 'console-feedback.png'), fullPage: true });
   }, 30_000);
 
