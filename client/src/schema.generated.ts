@@ -634,6 +634,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feedback/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey answers across customers, newest first, with their comments: by kind, optionally one category (detractors to follow up) and UTC days from..to; paginated
+         * @description Who may call: a marketer.
+         */
+        get: operations["listFeedbackResponses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -5644,6 +5664,94 @@ export interface operations {
                             unsatisfied: number;
                             nps: number;
                         }[];
+                    };
+                };
+            };
+            /** @description The request is not valid: every field at fault is named by its JSON pointer (problem types: `validation-error`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description No valid bearer token: missing, expired, or of another issuer or audience (the JWT authorizer) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller may not use this route, or a customer asks about another customer (problem types: `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Our fault: nothing was changed and the request can be retried (problem types: `internal-error`); The function failed without answering (API Gateway) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The function timed out (API Gateway) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listFeedbackResponses: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+                kind?: "nps" | "csat";
+                category?: "promoter" | "passive" | "detractor" | "satisfied" | "unsatisfied";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            requestId: string;
+                            customerId: string;
+                            /** @enum {string} */
+                            kind: "nps" | "csat";
+                            /** @enum {string} */
+                            trigger: "purchase" | "tier_upgrade" | "manual";
+                            score: number;
+                            /** @enum {string} */
+                            category: "promoter" | "passive" | "detractor" | "satisfied" | "unsatisfied";
+                            comment?: string;
+                            answeredAt: components["schemas"]["DateTime"];
+                        }[];
+                        nextCursor?: string;
                     };
                 };
             };

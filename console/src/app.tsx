@@ -8,6 +8,8 @@ import { useAction } from './hooks';
 import { CustomersPage } from './pages/customers';
 import { DashboardPage } from './pages/dashboard';
 import { EventsPage } from './pages/events';
+import { FeedbackPage } from './pages/feedback';
+import { IntegrationsPage } from './pages/integrations';
 import { ProgramPage } from './pages/program';
 import { ReferralsPage } from './pages/referrals';
 import { RewardsPage } from './pages/rewards';
@@ -29,6 +31,8 @@ const NAV: readonly { route: Route; label: string }[] = [
   { route: { page: 'referrals' }, label: 'Referrals' },
   { route: { page: 'testimonials' }, label: 'Testimonials' },
   { route: { page: 'rewards' }, label: 'Rewards' },
+  { route: { page: 'feedback' }, label: 'Feedback' },
+  { route: { page: 'integrations' }, label: 'Integrations' },
 ];
 
 export function App({ config, signIn, signInError }: { config: ConsoleConfig; signIn: Provider; signInError?: string }) {
@@ -126,6 +130,8 @@ function Shell(props: { client: LoyaltyClient; config: ConsoleConfig; marketerNa
         {route.page === 'referrals' && <ReferralsPage {...pageProps} />}
         {route.page === 'testimonials' && <TestimonialsPage {...pageProps} />}
         {route.page === 'rewards' && <RewardsPage {...pageProps} />}
+        {route.page === 'feedback' && <FeedbackPage {...pageProps} />}
+        {route.page === 'integrations' && <IntegrationsPage {...pageProps} />}
         {route.page === 'events' && props.config.localEventsUrl && <EventsPage {...pageProps} eventsUrl={props.config.localEventsUrl} />}
       </main>
     </div>

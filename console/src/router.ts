@@ -11,6 +11,8 @@ export type Route =
   | { readonly page: 'referrals' }
   | { readonly page: 'testimonials' }
   | { readonly page: 'rewards' }
+  | { readonly page: 'feedback' }
+  | { readonly page: 'integrations' }
   | { readonly page: 'events' };
 
 export function parseRoute(hash: string): Route {
@@ -22,6 +24,8 @@ export function parseRoute(hash: string): Route {
     case 'referrals':
     case 'testimonials':
     case 'rewards':
+    case 'feedback':
+    case 'integrations':
     case 'events':
       return { page: parts[0] };
     default:

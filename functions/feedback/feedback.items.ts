@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { parseItem } from '../../shared/aws/items';
 import { storedFeedbackSettings, type FeedbackSettings } from './domain/settings';
-import type { ContactBudget, DayCounts, SurveyRequest } from './domain/survey';
+import type { AnswerEntry, ContactBudget, DayCounts, SurveyRequest } from './domain/survey';
 
 /** The feedback table's items as stored, parsed (never cast) into the domain's types. */
 const int = z.number().int();
@@ -42,6 +42,19 @@ export function requestFromItem(item: unknown): SurveyRequest {
   const stored = item as Record<string, unknown>;
   // The link's expiry is stored as `linkExpiresAt` (`expiresAt` is the table's TTL attribute).
   return parseItem(request, { ...stored, expiresAt: stored.linkExpiresAt }, 'survey request');
+}
+
+const answerEntry = z.object({
+  requestId: z.string(),
+  customerId: z.string(),
+  kind: z.enum(['nps', 'csat']),
+  trigger: z.enum(['purchase', 'tier_upgrade', 'manual']),
+  answer: z.object({ score: int, category, comment: z.string().optional(), answeredAt: z.string() }),
+});
+
+/** An entry of the answers index (gsi3): an answered request, or its answer item; both project the same attributes. */
+export function answerFromItem(item: unknown): AnswerEntry {
+  return parseItem(answerEntry, item, 'survey answer');
 }
 
 export function budgetFromItem(item: unknown): ContactBudget {

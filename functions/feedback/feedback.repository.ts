@@ -6,14 +6,14 @@ import { queryAll } from '../../shared/aws/query';
 import { dueShard as shardOf } from '../../shared/schedules/sweep';
 import { deploymentSecret, saveVersionedDocument } from '../../shared/aws/versioned';
 import { isConditionalCheckFailure, transactWrite, type LabelledItem } from '../../shared/aws/transactions';
-import { encodeCursor, startKeyOf, type Page } from '../../shared/domain/pagination';
+import { encodeCursor, InvalidCursorError, startKeyOf, type Page } from '../../shared/domain/pagination';
 import { confirmErasureOnce, ERASED } from '../../shared/events/erasure';
 import { OUTBOX_ATTRIBUTE, outboxRecord } from '../../shared/events/outbox';
 import type { FeedbackSettings } from './domain/settings';
-import type { ContactStore, FeedbackEventName, FeedbackStore, RequestChange } from './domain/store';
-import { newTokenKey, type ContactBudget, type DayCounts, type SurveyKind, type SurveyRequest } from './domain/survey';
+import type { AnswersQuery, ContactStore, FeedbackEventName, FeedbackStore, RequestChange } from './domain/store';
+import { newTokenKey, type AnswerEntry, type ContactBudget, type DayCounts, type SurveyKind, type SurveyRequest } from './domain/survey';
 import { DUE_SHARDS } from './domain/use-cases';
-import { budgetFromItem, dayFromItem, requestFromItem, settingsFromItem } from './feedback.items';
+import { answerFromItem, budgetFromItem, dayFromItem, requestFromItem, settingsFromItem } from './feedback.items';
 
 /**
  * The feedback table (owned by this service alone):
@@ -22,12 +22,17 @@ import { budgetFromItem, dayFromItem, requestFromItem, settingsFromItem } from '
  *   CUSTOMER#<id> / BUDGET              the contact budget: last ask (a survey or another service's contact), the
  *                                       one ask waiting, the follow-up riding on the last ask, the last detractor answer
  *   REQUEST#<id> / REQUEST              a survey request; gsi1 DUE#<shard> by due time while scheduled (keys only),
- *                                       gsi2 CUSTOMER#<id> newest first
+ *                                       gsi2 CUSTOMER#<id> newest first; once answered, gsi3 ANSWERS#<kind> newest first
+ *   REQUEST#<id> / ANSWER               the answer again, small (who, the score, category and comment), in gsi3 under
+ *                                       ANSWERS#<kind>#<category> newest first; written in the answer's transaction
  *   REQUEST#<id> / EVENT#<name>         an event's outbox item; expires once relayed (the link and a detractor's
  *                                       comment are not kept in it beyond that)
  *   METRICS#<kind> / DAY#<yyyy-mm-dd>   the day's counters, added in the transaction that counts
  */
 const requestPk = (requestId: string) => `REQUEST#${requestId}`;
+/** The answers index's partition: a kind's answers, or one category's of them. */
+const answersPk = (kind: SurveyKind, category?: string) => (category ? `ANSWERS#${kind}#${category}` : `ANSWERS#${kind}`);
+const answersSk = (answeredAt: string, requestId: string) => `${answeredAt}#${requestId}`;
 const budgetKey = (customerId: string) => ({ pk: `CUSTOMER#${customerId}`, sk: 'BUDGET' });
 /** The condition of every budget write: the version read, or (0) that there is none yet. */
 const budgetCondition = (expectedVersion: number) =>
@@ -40,7 +45,7 @@ export function dueShard(requestId: string): number {
   return shardOf(requestId, DUE_SHARDS);
 }
 
-type Label = 'request' | 'budget' | 'event' | 'metrics';
+type Label = 'request' | 'answer' | 'budget' | 'event' | 'metrics';
 
 export class FeedbackRepository implements FeedbackStore, ContactStore {
   private cachedSettings: { settings: FeedbackSettings | undefined; until: number } | undefined;
@@ -116,12 +121,37 @@ export class FeedbackRepository implements FeedbackStore, ContactStore {
               ...(request.status === 'scheduled' ? dueIndexKeys(`DUE#${dueShard(request.requestId)}`, request.dueAt, request.requestId) : {}),
               gsi2pk: `CUSTOMER#${request.customerId}`,
               gsi2sk: `${request.createdAt}#${request.requestId}`,
+              ...(request.answer ? { gsi3pk: answersPk(request.kind), gsi3sk: answersSk(request.answer.answeredAt, request.requestId) } : {}),
             },
             ...(change.expectedVersion === 0 ? { ConditionExpression: 'attribute_not_exists(pk)' } : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': change.expectedVersion } }),
           },
         },
       },
     ];
+    if (change.count?.answered && request.answer) {
+      // The answer once more, small, in its category's partition of the answers index (the request is in its kind's).
+      items.push({
+        label: 'answer',
+        item: {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: requestPk(request.requestId),
+              sk: 'ANSWER',
+              type: 'surveyAnswer',
+              requestId: request.requestId,
+              customerId: request.customerId,
+              kind: request.kind,
+              trigger: request.trigger,
+              answer: request.answer,
+              gsi3pk: answersPk(request.kind, request.answer.category),
+              gsi3sk: answersSk(request.answer.answeredAt, request.requestId),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      });
+    }
     if (change.budget) {
       items.push({
         label: 'budget',
@@ -204,6 +234,29 @@ export class FeedbackRepository implements FeedbackStore, ContactStore {
     return { items: (result.Items ?? []).map(requestFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
+  async answers(query: AnswersQuery): Promise<Page<AnswerEntry>> {
+    const pk = answersPk(query.kind, query.category);
+    // Days as bounds of the sort key `<answeredAt>#<requestId>`: "2026-12-01" sorts before every time of that day, and
+    // "2026-12-01T~" after every one.
+    const lower = query.from ?? '0000';
+    const upper = `${query.to ?? '9999-12-31'}T~`;
+    const start = startKeyOf(query.cursor, 'gsi3pk', pk);
+    // A cursor from the same partition but another range would be refused by DynamoDB: it is this listing's or none.
+    if (start && (typeof start.gsi3sk !== 'string' || start.gsi3sk < lower || start.gsi3sk > upper)) throw new InvalidCursorError('cursor is outside this range');
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :lower AND :upper',
+        ExpressionAttributeValues: { ':pk': pk, ':lower': lower, ':upper': upper },
+        ScanIndexForward: false,
+        Limit: query.limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    return { items: (result.Items ?? []).map(answerFromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
   /** Every request of the customer, for the export. */
   async allCustomerRequests(customerId: string): Promise<SurveyRequest[]> {
     const items = await queryAll(this.client, { TableName: this.tableName, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `CUSTOMER#${customerId}` } });
@@ -226,6 +279,23 @@ export class FeedbackRepository implements FeedbackStore, ContactStore {
           ExpressionAttributeValues: { ':at': erasedAt, ...(request.answer?.comment ? { ':erased': ERASED } : {}) },
         }),
       );
+      if (request.answer?.comment) {
+        // The answer item holds the comment too (answers recorded before it existed have none: nothing to erase).
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: requestPk(request.requestId), sk: 'ANSWER' },
+              UpdateExpression: 'SET answer.#comment = :erased',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#comment': 'comment' },
+              ExpressionAttributeValues: { ':erased': ERASED },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionalCheckFailure(error)) throw error;
+        }
+      }
       const events = await queryAll(this.client, {
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',

@@ -5,7 +5,7 @@ import { defineRoute } from '../../shared/http/route';
 import { feedbackSettingsInput, storedFeedbackSettings } from './domain/settings';
 import { MAX_COMMENT_LENGTH } from './domain/survey';
 
-/** The feedback API: settings, survey requests, answers (by token), the response page, metrics. */
+/** The feedback API: settings, survey requests, answers (by token), the response page, metrics, the answers listed. */
 const kind = z.enum(['nps', 'csat']);
 const category = z.enum(['promoter', 'passive', 'detractor', 'satisfied', 'unsatisfied']);
 const count = z.number().int();
@@ -129,4 +129,32 @@ export const listCustomerFeedback = defineRoute({
   params: customerParams,
   query: listingQuery,
   responses: { 200: listingOf(feedbackEntry) },
+});
+
+export const listResponsesQuery = listingQuery.extend({
+  kind: kind.default('nps'),
+  /** promoter, passive, detractor (NPS) or satisfied, unsatisfied (CSAT); all of the kind's answers without it. */
+  category: category.optional(),
+  from: day.optional(),
+  to: day.optional(),
+});
+
+export const feedbackResponse = z.object({
+  requestId: z.string(),
+  customerId: z.string(),
+  kind,
+  trigger: z.enum(['purchase', 'tier_upgrade', 'manual']),
+  score: count,
+  category,
+  comment: z.string().optional(),
+  answeredAt: timestamp,
+});
+
+export const listFeedbackResponses = defineRoute({
+  method: 'GET',
+  path: '/v1/feedback/responses',
+  access: ['marketer'],
+  summary: 'Survey answers across customers, newest first, with their comments: by kind, optionally one category (detractors to follow up) and UTC days from..to; paginated',
+  query: listResponsesQuery,
+  responses: { 200: listingOf(feedbackResponse) },
 });

@@ -15,8 +15,14 @@ export const feedbackService = defineService({
   description: 'NPS and CSAT surveys, the contact budget, answers and their metrics',
   tables: {
     // gsi1: scheduled requests by due time (keys only: the schedule re-reads each); gsi2: a customer's requests, newest
-    // first. Event items expire once relayed.
-    feedback: keyedTable({ envVar: 'FEEDBACK_TABLE_NAME', indexes: [{ name: 'gsi1', projection: 'keys' }, 'gsi2'], stream: true, timeToLiveAttribute: 'expiresAt' }),
+    // first; gsi3: answers newest first, by kind (the answered request) and by kind and category (its answer item), only
+    // what the listing shows projected. Event items expire once relayed.
+    feedback: keyedTable({
+      envVar: 'FEEDBACK_TABLE_NAME',
+      indexes: [{ name: 'gsi1', projection: 'keys' }, 'gsi2', { name: 'gsi3', projection: { include: ['requestId', 'customerId', 'kind', 'trigger', 'answer'] } }],
+      stream: true,
+      timeToLiveAttribute: 'expiresAt',
+    }),
   },
   functions: {
     getFeedbackSettings: { entry: 'functions/feedback/get-settings.handler.ts', description: 'GET /v1/feedback-settings', ...reads },
@@ -26,6 +32,7 @@ export const feedbackService = defineService({
     surveyPage: { entry: 'functions/feedback/survey-page.handler.ts', description: 'GET /s/{token}', ...reads },
     getFeedbackMetrics: { entry: 'functions/feedback/get-metrics.handler.ts', description: 'GET /v1/feedback/metrics', ...reads },
     listCustomerFeedback: { entry: 'functions/feedback/list-customer-feedback.handler.ts', description: 'GET /v1/customers/{customerId}/feedback', ...reads },
+    listFeedbackResponses: { entry: 'functions/feedback/list-responses.handler.ts', description: 'GET /v1/feedback/responses', ...reads },
     feedbackEvents: {
       entry: 'functions/feedback/feedback-events.handler.ts',
       description: 'Asks for feedback after purchases and tier upgrades (one request per trigger, within the contact budget)',
@@ -51,6 +58,7 @@ export const feedbackService = defineService({
     { route: routes.surveyPage, function: 'surveyPage' },
     { route: routes.getFeedbackMetrics, function: 'getFeedbackMetrics' },
     { route: routes.listCustomerFeedback, function: 'listCustomerFeedback' },
+    { route: routes.listFeedbackResponses, function: 'listFeedbackResponses' },
   ],
   subscriptions: [
     { name: 'feedback-after-purchase', event: PurchaseRecorded, function: 'feedbackEvents', ...consumer },

@@ -170,7 +170,7 @@ describeInBrowser('the marketer console on the local runtime, in Chromium', () =
     await page.keyboard.type('Ana Marketer');
     await page.keyboard.press('Enter');
     await page.getByText('Signed in as').waitFor();
-    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual(['Dashboard', 'Customers', 'Program', 'Referrals', 'Testimonials', 'Rewards', 'Events']);
+    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).toEqual(['Dashboard', 'Customers', 'Program', 'Referrals', 'Testimonials', 'Rewards', 'Feedback', 'Integrations', 'Events']);
     expect(tokenRequests).toHaveLength(1);
   }, 60_000);
 

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { demoFeedbackSettings } from '../../functions/feedback/domain/settings';
-import { answerSurvey, askAfterPurchase, askAfterTierUpgrade, askManually, feedbackMetrics, saveFeedbackSettings, sendDueSurveys } from '../../functions/feedback/domain/use-cases';
+import { answerSurvey, askAfterPurchase, askAfterTierUpgrade, askManually, feedbackMetrics, listResponses, saveFeedbackSettings, sendDueSurveys } from '../../functions/feedback/domain/use-cases';
+import { InvalidCursorError } from '../../shared/domain/pagination';
 import { FeedbackRepository } from '../../functions/feedback/feedback.repository';
 import { dynamoDocumentClient } from '../../shared/aws/clients';
 import { uniqueId } from '../support/api-event';
@@ -131,5 +132,73 @@ describe('feedback under concurrency', () => {
     expect(text).not.toContain('Jo and it broke');
     const confirmations = (await client.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ERASURE#${request}` } }))).Items ?? [];
     expect(confirmations).toHaveLength(1);
+  });
+});
+
+describe('the answers listing (GET /v1/feedback/responses)', () => {
+  // A day of its own (a random one in 2040-2089), so no other suite's or run's answers fall in the range.
+  const day = `20${40 + Math.floor(Math.random() * 50)}-0${1 + Math.floor(Math.random() * 9)}-1${Math.floor(Math.random() * 10)}`;
+  const next = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+  const scores = [10, 8, 2, 0, 9];
+  const customers = scores.map(() => uniqueId('fb-list'));
+
+  beforeAll(async () => {
+    for (const [index, score] of scores.entries()) {
+      const at = `${day}T09:0${index}:00.000Z`;
+      const asked = await askManually(repo, { customerId: customers[index] as string, kind: 'nps', delaySeconds: 0 }, at);
+      if (asked.kind !== 'requested') throw new Error(asked.kind);
+      const token = decodeURIComponent(new URL(asked.link).pathname.slice('/s/'.length));
+      expect(await answerSurvey(repo, { token, score, ...(score <= 6 ? { comment: `comment ${index}` } : {}) }, at)).toMatchObject({ kind: 'answered' });
+    }
+  });
+
+  async function allPages(query: Omit<Parameters<typeof listResponses>[1], 'cursor'>) {
+    const items: { customerId: string; score: number; category: string; comment?: string; answeredAt: string }[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const listed = await listResponses(repo, { ...query, ...(cursor ? { cursor } : {}) });
+      if (listed.kind !== 'listed') throw new Error(listed.detail);
+      expect(listed.items.length).toBeLessThanOrEqual(query.limit);
+      items.push(...listed.items);
+      cursor = listed.nextCursor;
+      pages++;
+    } while (cursor);
+    return { items, pages };
+  }
+
+  it("lists a day's answers newest first across customers, page by page, with their comments", async () => {
+    const { items, pages } = await allPages({ kind: 'nps', from: day, to: day, limit: 2 });
+    expect(pages).toBeGreaterThanOrEqual(3);
+    expect(items.map((item) => [item.customerId, item.score])).toEqual([...customers.map((customerId, index) => [customerId, scores[index]])].reverse());
+    expect(items.find((item) => item.customerId === customers[2])).toMatchObject({ category: 'detractor', comment: 'comment 2', answeredAt: `${day}T09:02:00.000Z`, trigger: 'manual' });
+    // Outside the range: none of them.
+    expect((await allPages({ kind: 'nps', from: next, to: next, limit: 100 })).items.filter((item) => customers.includes(item.customerId))).toEqual([]);
+  });
+
+  it('lists one category (the detractors to follow up) from its own partition of the index', async () => {
+    const { items } = await allPages({ kind: 'nps', category: 'detractor', from: day, to: day, limit: 100 });
+    expect(items.map((item) => [item.customerId, item.score, item.comment])).toEqual([
+      [customers[3], 0, 'comment 3'],
+      [customers[2], 2, 'comment 2'],
+    ]);
+    expect((await allPages({ kind: 'nps', category: 'promoter', from: day, to: day, limit: 100 })).items.map((item) => item.customerId)).toEqual([customers[4], customers[0]]);
+  });
+
+  it("refuses a category of another kind, a range that ends before it starts, and another listing's cursor", async () => {
+    expect(await listResponses(repo, { kind: 'csat', category: 'detractor', limit: 10 })).toMatchObject({ kind: 'invalid', pointer: '/query/category' });
+    expect(await listResponses(repo, { kind: 'nps', from: next, to: day, limit: 10 })).toMatchObject({ kind: 'invalid', pointer: '/query/to' });
+    const first = await listResponses(repo, { kind: 'nps', from: day, to: day, limit: 1 });
+    if (first.kind !== 'listed' || !first.nextCursor) throw new Error('expected a next page');
+    await expect(listResponses(repo, { kind: 'nps', category: 'detractor', limit: 1, cursor: first.nextCursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(listResponses(repo, { kind: 'nps', from: next, to: next, limit: 1, cursor: first.nextCursor })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it("shows an erased customer's comment as erased in both partitions", async () => {
+    await repo.eraseCustomer(uniqueId('erasure'), customers[3] as string, `${day}T12:00:00.000Z`);
+    for (const category of [undefined, 'detractor'] as const) {
+      const { items } = await allPages({ kind: 'nps', ...(category ? { category } : {}), from: day, to: day, limit: 100 });
+      expect(items.find((item) => item.customerId === customers[3])).toMatchObject({ score: 0, comment: '[erased]' });
+    }
   });
 });

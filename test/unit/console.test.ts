@@ -8,6 +8,8 @@ import { consoleSecurityHeaders, consoleSecurityPolicy } from '../../console/hea
 import { CognitoSignIn, PENDING_KEY } from '../../console/src/auth/cognito';
 import { LOCAL_TOKEN_TTL_SECONDS, LocalSignIn } from '../../console/src/auth/local';
 import { claimsOf, codeChallengeOf, randomUrlSafe } from '../../console/src/auth/pkce';
+import { bucketsOf, percent, rangeOf } from '../../console/src/nps-trend';
+import { netPromoterScore, percent as apiPercent } from '../../functions/feedback/domain/survey';
 import { ConsoleHost, isConsolePath, LOCAL_CONSOLE_CONFIG } from '../../infra/local/console-host';
 
 /**
@@ -305,5 +307,46 @@ describe("Cognito's hosted sign-in (authorization code + PKCE)", () => {
     const browser = surface();
     const signIn = new CognitoSignIn({ domain: tokenEndpoint.origin, clientId: 'c', redirectUri: 'https://console.example.com/' }, browser);
     await expect(signIn.completeSignIn(new URL('https://console.example.com/?error=access_denied&error_description=User+is+disabled'))).rejects.toThrow('Sign-in was refused: User is disabled');
+  });
+});
+
+describe("the Feedback page's NPS trend", () => {
+  const day = (date: string, counts: { promoters?: number; passives?: number; detractors?: number }) => {
+    const promoters = counts.promoters ?? 0;
+    const passives = counts.passives ?? 0;
+    const detractors = counts.detractors ?? 0;
+    const responses = promoters + passives + detractors;
+    return { day: date, requested: responses, responses, promoters, passives, detractors, satisfied: 0, unsatisfied: 0, nps: netPromoterScore(promoters, detractors, responses) };
+  };
+
+  it('rounds as the API does', () => {
+    for (const [part, whole] of [[1, 8], [-1, 8], [2, 3], [1, 3], [0, 0], [-7, 9], [5, 10]] as const) expect([part, whole, percent(part, whole)]).toEqual([part, whole, apiPercent(part, whole)]);
+  });
+
+  it('covers the last 12 weeks from a Monday, or the last 12 months from the 1st, to today', () => {
+    // 2026-12-02 is a Wednesday.
+    expect(rangeOf('week', new Date('2026-12-02T18:00:00Z'))).toEqual({ from: '2026-09-14', to: '2026-12-02' });
+    expect(rangeOf('week', new Date('2026-11-30T00:00:00Z'))).toEqual({ from: '2026-09-14', to: '2026-11-30' });
+    expect(rangeOf('month', new Date('2026-12-02T18:00:00Z'))).toEqual({ from: '2026-01-01', to: '2026-12-02' });
+  });
+
+  it('sums the days per week (Monday to Sunday) or month, lists every period, and computes each NPS from its counts', () => {
+    const range = rangeOf('week', new Date('2026-12-02T12:00:00Z'));
+    // Sunday 29 Nov belongs to the week of 23 Nov; Monday 30 Nov starts the last week.
+    const daily = [day('2026-11-29', { promoters: 1, detractors: 2 }), day('2026-11-30', { promoters: 2, passives: 1 }), day('2026-12-02', { detractors: 1 })];
+    const weeks = bucketsOf('week', range, daily);
+    expect(weeks).toHaveLength(12);
+    expect(weeks[0]?.label).toBe('w/c 2026-09-14');
+    expect(weeks.slice(-2)).toEqual([
+      { label: 'w/c 2026-11-23', responses: 3, promoters: 1, passives: 0, detractors: 2, nps: -33 },
+      { label: 'w/c 2026-11-30', responses: 4, promoters: 2, passives: 1, detractors: 1, nps: 25 },
+    ]);
+    expect(weeks.slice(0, -2).every((week) => week.responses === 0 && week.nps === 0)).toBe(true);
+    const months = bucketsOf('month', rangeOf('month', new Date('2026-12-02T12:00:00Z')), daily);
+    expect(months.map((month) => month.label)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
+    expect(months.slice(-2).map((month) => [month.responses, month.nps])).toEqual([
+      [6, 17],
+      [1, -100],
+    ]);
   });
 });

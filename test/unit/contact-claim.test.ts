@@ -245,6 +245,7 @@ class PortInMemory implements FeedbackStore, ContactStore {
   }
   async dueRequests() { return { items: [] }; }
   async metricsDays() { return []; }
+  async answers(): Promise<never> { throw new Error('not used'); }
   /** Pages of two, newest first, with a cursor that is the next offset. */
   async customerRequests(id: string, limit: number, cursor?: string) {
     const all = [...this.requests.values()].filter((request) => request.customerId === id).sort((a, b) => b.createdAt.localeCompare(a.createdAt));

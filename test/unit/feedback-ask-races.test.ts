@@ -36,6 +36,7 @@ class PortInMemory implements FeedbackStore {
   }
   async dueRequests() { return { items: [] }; }
   async metricsDays() { return []; }
+  async answers(): Promise<never> { throw new Error('not used'); }
   async customerRequests() { return { items: [] }; }
 }
 

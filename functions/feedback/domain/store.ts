@@ -1,6 +1,6 @@
 import type { Page } from '../../../shared/domain/pagination';
 import type { FeedbackSettings } from './settings';
-import type { Category, ContactBudget, DayCounts, SurveyKind, SurveyRequest } from './survey';
+import type { AnswerEntry, Category, ContactBudget, DayCounts, SurveyKind, SurveyRequest } from './survey';
 
 /**
  * What the feedback use cases need from storage, in the domain's words: a request changes together with the contact
@@ -37,6 +37,17 @@ export interface FeedbackStore {
   dueRequests(shard: number, now: string, limit: number, cursor?: Record<string, unknown>): Promise<{ items: { requestId: string }[]; cursor?: Record<string, unknown> }>;
   metricsDays(kind: SurveyKind, from: string, to: string): Promise<DayCounts[]>;
   customerRequests(customerId: string, limit: number, cursor?: string): Promise<Page<SurveyRequest>>;
+  /** Answers of a kind (of one category, when given) answered on UTC days from..to (both optional), newest first. */
+  answers(query: AnswersQuery): Promise<Page<AnswerEntry>>;
+}
+
+export interface AnswersQuery {
+  readonly kind: SurveyKind;
+  readonly category?: Category;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly cursor?: string;
 }
 
 /**

@@ -31,6 +31,20 @@ export interface SurveyRequest {
   readonly version: number;
 }
 
+/** An answered request as the answers listing reads it (from the answers index: no email, properties or token). */
+export interface AnswerEntry {
+  readonly requestId: string;
+  readonly customerId: string;
+  readonly kind: SurveyKind;
+  readonly trigger: Trigger;
+  readonly answer: NonNullable<SurveyRequest['answer']>;
+}
+
+/** The categories of a kind's answers. */
+export function categoriesOf(kind: SurveyKind): readonly Category[] {
+  return kind === 'nps' ? ['promoter', 'passive', 'detractor'] : ['satisfied', 'unsatisfied'];
+}
+
 /**
  * The customer's contact budget: when they were last asked (by any ask: a survey or another service's contact, such as
  * a testimonial request), the one ask waiting to go out, the one follow-up that rode on the last contact, and when

@@ -2,10 +2,11 @@ import { RETRY, retryOnConflict, type RetryPolicy } from '../../../shared/domain
 import { sweepDue } from '../../../shared/schedules/sweep';
 import { decideClaim, summarizeCustomerAnswers, type ContactClaim, type ContactClaimRequest, type CustomerFeedbackSummary } from './contact';
 import { DEFAULT_THROTTLE_DAYS, type FeedbackSettings, type FeedbackSettingsInput } from './settings';
-import type { Announcement, ContactStore, FeedbackStore } from './store';
+import type { Announcement, AnswersQuery, ContactStore, FeedbackStore } from './store';
 import {
   addDays,
   budgetAllows,
+  categoriesOf,
   classify,
   isExpired,
   newRequestId,
@@ -16,6 +17,7 @@ import {
   tokenMatches,
   triggeredRequestId,
   netPromoterScore,
+  type AnswerEntry,
   type Category,
   type ContactBudget,
   type SurveyKind,
@@ -369,4 +371,21 @@ export async function feedbackMetrics(store: Store, query: { kind: SurveyKind; f
 export function feedbackView(request: SurveyRequest, now: string) {
   const { tokenHash: _hash, email: _email, properties: _properties, version: _version, customerId: _customer, ...visible } = request;
   return { ...visible, status: request.status === 'requested' && isExpired(request, now) ? ('expired' as const) : request.status };
+}
+
+export type ResponsesListing = { kind: 'listed'; items: ReturnType<typeof responseView>[]; nextCursor?: string } | { kind: 'invalid'; pointer: string; detail: string };
+
+/**
+ * GET /v1/feedback/responses: answers across customers, newest first, from the answers index (one Query on one of its
+ * partitions: the kind's, or the kind and category's), never a Scan.
+ */
+export async function listResponses(store: Pick<FeedbackStore, 'answers'>, query: AnswersQuery): Promise<ResponsesListing> {
+  if (query.category && !categoriesOf(query.kind).includes(query.category)) return { kind: 'invalid', pointer: '/query/category', detail: `must be one of ${categoriesOf(query.kind).join(', ')} for ${query.kind}` };
+  if (query.from && query.to && query.to < query.from) return { kind: 'invalid', pointer: '/query/to', detail: 'must be on or after from' };
+  const page = await store.answers(query);
+  return { kind: 'listed', items: page.items.map(responseView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+export function responseView(entry: AnswerEntry) {
+  return { requestId: entry.requestId, customerId: entry.customerId, kind: entry.kind, trigger: entry.trigger, ...entry.answer };
 }
