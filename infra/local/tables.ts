@@ -14,18 +14,21 @@ import type { TableDeclaration } from '../topology-types';
  * local setup ever re-declares a table schema by hand. Existing tables are left as they are.
  */
 export async function ensureTables(client: DynamoDBClient, tables: Record<string, { physicalName: string; declaration: TableDeclaration }>) {
-  for (const { physicalName, declaration } of Object.values(tables)) {
-    if (await tableExists(client, physicalName)) continue;
-    await client.send(new CreateTableCommand(createTableInput(physicalName, declaration)));
-    if (declaration.timeToLiveAttribute) {
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName: physicalName,
-          TimeToLiveSpecification: { AttributeName: declaration.timeToLiveAttribute, Enabled: true },
-        }),
-      );
-    }
-  }
+  // All at once: DynamoDB Local creates tables independently, and one after the other took ~2 s of every start.
+  await Promise.all(
+    Object.values(tables).map(async ({ physicalName, declaration }) => {
+      if (await tableExists(client, physicalName)) return;
+      await client.send(new CreateTableCommand(createTableInput(physicalName, declaration)));
+      if (declaration.timeToLiveAttribute) {
+        await client.send(
+          new UpdateTimeToLiveCommand({
+            TableName: physicalName,
+            TimeToLiveSpecification: { AttributeName: declaration.timeToLiveAttribute, Enabled: true },
+          }),
+        );
+      }
+    }),
+  );
 }
 
 export function createTableInput(physicalName: string, declaration: TableDeclaration): CreateTableCommandInput {
